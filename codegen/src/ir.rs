@@ -1,0 +1,230 @@
+//! The intermediate representation: what the generated Rust will contain, with every name
+//! decided. `lower` builds it from a spec; `emit` turns it into tokens. Nothing in here knows
+//! about OpenAPI, and nothing in `emit` looks at the spec.
+
+/// One API description, lowered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Where it came from, as the generated header names it (a path relative to the workspace).
+    pub source: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version` (`v1.0`, `beta`).
+    pub version: String,
+    /// The base URL of `servers[0]`, if any, without a trailing `/`.
+    pub base_url: Option<String>,
+    /// Every type, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Every operation, sorted by path, then method.
+    pub operations: Vec<Operation>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where it came from (`microsoft.graph.onlineMeeting`, or an operation for inline bodies).
+    pub origin: String,
+    /// Documentation, from the spec's description (or a fallback that says what the type is).
+    pub doc: String,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The kinds of generated types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object: a struct with named fields and a map of every other property.
+    Struct(StructDef),
+    /// A string enum that keeps unknown members.
+    Enum(EnumDef),
+    /// A base type or any of its derived types, chosen by `@odata.type`.
+    Union(UnionDef),
+}
+
+/// An object schema, with inherited properties flattened in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Fields, base type's first, each in document order.
+    pub fields: Vec<Field>,
+    /// The `@odata.type` value that names this type (`#microsoft.graph.onlineMeeting`).
+    pub odata_type: Option<String>,
+    /// Whether every field has a default, so that the struct can derive `Default`.
+    pub has_default: bool,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON name.
+    pub json_name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The value's type, not counting optionality.
+    pub ty: TypeRef,
+    /// `Option<..>`: the property is not required, or may be `null`.
+    pub optional: bool,
+    /// Boxed, because the field leads back to its own struct.
+    pub boxed: bool,
+    /// The `@odata.type` annotation.
+    pub is_odata_type: bool,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The members, in document order.
+    pub variants: Vec<Variant>,
+    /// The name of the variant that holds any other value.
+    pub other: String,
+}
+
+/// One enum member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON value.
+    pub value: String,
+}
+
+/// A polymorphic position: the base type, or one of the types derived from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The base type's Rust name; also the fallback for unknown `@odata.type` values.
+    pub base: String,
+    /// Derived types, sorted by `@odata.type` value.
+    pub derived: Vec<Derived>,
+}
+
+/// One derived type of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    /// The variant's name (the derived type's Rust name).
+    pub variant: String,
+    /// The `@odata.type` value that selects it.
+    pub odata_type: String,
+    /// The Rust type it holds.
+    pub type_name: String,
+}
+
+/// A reference to a type, as a field, body or response uses it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `bool`.
+    Bool,
+    /// A sized integer or float.
+    Number(Number),
+    /// `String`.
+    String,
+    /// An RFC 3339 date-time that keeps its offset, precision and spelling.
+    DateTime,
+    /// A calendar date (`2024-01-31`).
+    Date,
+    /// base64url-encoded bytes, kept as sent.
+    Base64Url,
+    /// Any JSON value.
+    Json,
+    /// A generated type, by Rust name.
+    Named(String),
+    /// A JSON array.
+    List(Box<TypeRef>),
+    /// A value that may be `null` (inside a list: `Vec<Option<T>>`).
+    Nullable(Box<TypeRef>),
+}
+
+/// Rust's numeric types, as OpenAPI formats map to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Number {
+    /// `int8`.
+    I8,
+    /// `uint8`.
+    U8,
+    /// `int16`.
+    I16,
+    /// `int32`.
+    I32,
+    /// `int64` and integers without a format.
+    I64,
+    /// `float`.
+    F32,
+    /// `double`, `decimal` and numbers without a format.
+    F64,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template as the spec writes it.
+    pub path: String,
+    /// The path, split into literal segments and parameters.
+    pub segments: Vec<Segment>,
+    /// How a user reaches the operation: `me().online_meetings()` then `name`.
+    pub steps: Vec<Step>,
+    /// The method that starts the request (`create`, `create_or_get`).
+    pub name: String,
+    /// Documentation: summary and description.
+    pub doc: String,
+    /// Graph's operationId, kept for reference only: names never come from it.
+    pub operation_id: Option<String>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// Success responses, by status.
+    pub responses: Vec<Response>,
+    /// The type of error bodies (4XX/5XX/default), if declared.
+    pub error: Option<TypeRef>,
+    /// A deprecation note, if the operation is deprecated.
+    pub deprecated: Option<String>,
+}
+
+/// One piece of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text.
+    Literal(String),
+    /// A parameter, percent-encoded as one segment when filled in.
+    Param {
+        /// The name in the template (`user-id`).
+        json_name: String,
+        /// The Rust argument name (`user_id`).
+        name: String,
+    },
+}
+
+/// A step of the builder chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The method (`me`, `user`, `online_meetings`).
+    pub method: String,
+    /// The path segment it adds.
+    pub segment: String,
+    /// The parameter it takes, if it addresses one item (`user(id)`).
+    pub param: Option<Segment>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The type sent.
+    pub ty: TypeRef,
+    /// Whether the spec requires it.
+    pub required: bool,
+}
+
+/// One success response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status code; `2XX`-style ranges are kept as their first code's hundred (200).
+    pub status: u16,
+    /// Whether the spec gave a range (`2XX`) rather than a code.
+    pub range: bool,
+    /// What the response means.
+    pub doc: String,
+    /// The body's type, if there is one.
+    pub ty: Option<TypeRef>,
+}

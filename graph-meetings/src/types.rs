@@ -1,0 +1,269 @@
+//! Value types the generated models use, and the small helpers their serde code calls.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::Engine as _;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::ser::{Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+/// A calendar date (`2024-01-31`), as Graph's `Edm.Date`.
+pub use time::Date;
+
+/// Formats by number of fractional digits; the offset is written after.
+const FORMATS: [&[BorrowedFormatItem<'static>]; 10] = [
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:1]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:2]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:4]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:5]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:7]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:8]"),
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]"),
+];
+const OFFSET: &[BorrowedFormatItem<'static>] =
+    format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+
+/// An RFC 3339 date-time with its offset, as Graph's `Edm.DateTimeOffset`
+/// (`2019-07-12T14:30:34.2444915-07:00`).
+///
+/// It keeps the instant to the nanosecond, the offset, and how the text was written (the
+/// number of fractional digits, `Z` or `+00:00`), so a value read from Graph is written back
+/// exactly as it came. Equality compares all of that; compare [`DateTimeOffset::value`]s to
+/// compare instants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateTimeOffset {
+    value: OffsetDateTime,
+    digits: u8,
+    z: bool,
+}
+
+impl DateTimeOffset {
+    /// A date-time written as Graph writes them: seven fractional digits, `Z` for UTC.
+    pub fn new(value: OffsetDateTime) -> Self {
+        Self {
+            value,
+            digits: 7,
+            z: true,
+        }
+    }
+
+    /// The current time, in UTC.
+    pub fn now_utc() -> Self {
+        Self::new(OffsetDateTime::now_utc())
+    }
+
+    /// The instant and offset.
+    pub fn value(&self) -> OffsetDateTime {
+        self.value
+    }
+
+    /// Parses RFC 3339 text. Fractional digits past nine (nanoseconds) are dropped.
+    pub fn parse(text: &str) -> Result<Self, time::error::Parse> {
+        let value = OffsetDateTime::parse(text, &Rfc3339)?;
+        let digits = text
+            .split_once('.')
+            .map(|(_, rest)| rest.bytes().take_while(u8::is_ascii_digit).count())
+            .unwrap_or(0)
+            .min(9) as u8;
+        let z = text.ends_with(['Z', 'z']);
+        Ok(Self { value, digits, z })
+    }
+}
+
+impl From<OffsetDateTime> for DateTimeOffset {
+    fn from(value: OffsetDateTime) -> Self {
+        Self::new(value)
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let format = FORMATS[usize::from(self.digits.min(9))];
+        let text = self.value.format(format).map_err(|_| fmt::Error)?;
+        f.write_str(&text)?;
+        if self.z && self.value.offset() == UtcOffset::UTC {
+            f.write_str("Z")
+        } else {
+            let offset = self.value.offset().format(OFFSET).map_err(|_| fmt::Error)?;
+            f.write_str(&offset)
+        }
+    }
+}
+
+impl std::str::FromStr for DateTimeOffset {
+    type Err = time::error::Parse;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for DateTimeOffset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeOffset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Key::deserialize(deserializer)?;
+        Self::parse(text.as_str()).map_err(|e| {
+            de::Error::custom(format_args!(
+                "invalid date-time {:?}: {e} (expected RFC 3339 with an offset)",
+                text.as_str()
+            ))
+        })
+    }
+}
+
+/// Bytes sent as base64url text (Graph's `Edm.Stream` and `Edm.Binary` values).
+///
+/// The text is kept as it came, so writing it back changes nothing; [`Base64Url::decode`]
+/// gives the bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Base64Url(String);
+
+const BASE64URL: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+impl Base64Url {
+    /// Encodes `bytes` (unpadded base64url).
+    pub fn encode(bytes: impl AsRef<[u8]>) -> Self {
+        Self(BASE64URL.encode(bytes))
+    }
+
+    /// The bytes; padding is optional.
+    pub fn decode(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        BASE64URL.decode(&self.0)
+    }
+
+    /// The text as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Base64Url {
+    /// Wraps text that is already base64url.
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+/// A map key or string that borrows from the input when it can. Used by generated code.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The known member `value` names: exactly, or else ignoring ASCII case (Graph writes
+/// `EveryoneInCompany` and `Html` where the spec says `everyoneInCompany` and `html`).
+/// Used by generated code.
+#[doc(hidden)]
+pub fn known_member<T: Clone>(known: &[(&str, T)], value: &str) -> Option<T> {
+    known
+        .iter()
+        .find(|(v, _)| *v == value)
+        .or_else(|| known.iter().find(|(v, _)| v.eq_ignore_ascii_case(value)))
+        .map(|(_, member)| member.clone())
+}
+
+/// Serializes `value` with `@odata.type` set to `odata_type` unless it has one: a derived type
+/// in a base type's place must say what it is. Used by generated code.
+#[doc(hidden)]
+pub fn serialize_with_odata_type<T: Serialize, S: Serializer>(
+    value: &T,
+    odata_type: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let Some(map) = json.as_object_mut() {
+        map.entry("@odata.type")
+            .or_insert_with(|| serde_json::Value::String(odata_type.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
+/// Whether an `@odata.type` value names `odata_type` (with or without `#`, in any ASCII case).
+/// Used by generated code.
+#[doc(hidden)]
+pub fn odata_type_is(value: &str, odata_type: &str) -> bool {
+    value
+        .trim_start_matches('#')
+        .eq_ignore_ascii_case(odata_type.trim_start_matches('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_keep_their_spelling() {
+        for text in [
+            "2019-07-12T14:30:34.2444915-07:00",
+            "2019-07-11T02:17:17.6491364Z",
+            "2020-02-06T01:49:21.3524945+00:00",
+            "2019-07-11T02:47:17.651138Z",
+            "2024-01-01T00:00:00Z",
+            "2024-01-01T00:00:00.000000000+05:30",
+        ] {
+            let parsed = DateTimeOffset::parse(text).unwrap();
+            assert_eq!(parsed.to_string(), text);
+        }
+        let t = DateTimeOffset::parse("2019-07-12T14:30:34.2444915-07:00").unwrap();
+        assert_eq!(t.value().nanosecond(), 244_491_500);
+        assert_eq!(t.value().offset().whole_hours(), -7);
+        assert!(DateTimeOffset::parse("2019-07-12 14:30").is_err());
+    }
+
+    #[test]
+    fn base64url_round_trips() {
+        let b = Base64Url::encode(b"\xfb\xff meeting");
+        assert_eq!(b.decode().unwrap(), b"\xfb\xff meeting");
+        assert!(!b.as_str().contains(['+', '/', '=']));
+    }
+}

@@ -1,0 +1,113 @@
+//! `cargo xtask`: the maintainers' commands. See the README's "Regenerating" section.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The specs the crate is generated from, and where each goes (relative to the workspace).
+const TARGETS: &[(&str, &str)] = &[(
+    "specs/graph-v1.0/onlineMeetings.yaml",
+    "graph-meetings/src/generated/v1",
+)];
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "graph-meetings maintenance commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the crate's code from specs/ (or one spec into any folder).
+    Codegen {
+        /// Compare with the checked-in code instead of writing; fail and name stale files.
+        #[arg(long)]
+        check: bool,
+        /// Generate from this spec instead of the crate's own (needs --out).
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// Folder to generate into (with --spec).
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one folder below the workspace root")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen { check, spec, out } => {
+            let root = workspace_root();
+            let targets: Vec<(PathBuf, PathBuf, String)> = match (spec, out) {
+                (Some(spec), Some(out)) => {
+                    let label = spec.display().to_string();
+                    vec![(spec, out, label)]
+                }
+                _ => TARGETS
+                    .iter()
+                    .map(|(spec, out)| (root.join(spec), root.join(out), spec.to_string()))
+                    .collect(),
+            };
+            codegen(&targets, check)
+        }
+    }
+}
+
+fn codegen(targets: &[(PathBuf, PathBuf, String)], check: bool) -> ExitCode {
+    let mut failed = false;
+    for (spec, out, label) in targets {
+        let files = match graph_meetings_codegen::generate(spec, label) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if check {
+            let stale = graph_meetings_codegen::check(out, &files);
+            for s in &stale {
+                eprintln!("stale: {s}");
+            }
+            if stale.is_empty() {
+                println!("{label}: up to date ({} files)", files.len());
+            } else {
+                failed = true;
+            }
+        } else {
+            match graph_meetings_codegen::write(out, &files) {
+                Ok(changed) => {
+                    println!(
+                        "{label} -> {}: {} files, {} changed",
+                        out.display(),
+                        files.len(),
+                        changed.len()
+                    );
+                    for path in changed {
+                        println!("  changed {}", path.display());
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed = true;
+                }
+            }
+        }
+    }
+    if failed {
+        if check {
+            eprintln!("run `cargo xtask codegen` to regenerate");
+        }
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
