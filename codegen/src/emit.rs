@@ -42,10 +42,15 @@ pub fn module(api: &Api) -> TokenStream {
         let line = format!(" {line}");
         quote!(#![doc = #line])
     });
+    let reexport = (!api.types.is_empty()).then(|| {
+        quote!(
+            pub use models::*;
+        )
+    });
     quote! {
         #(#docs)*
         mod models;
-        pub use models::*;
+        #reexport
     }
 }
 
@@ -139,24 +144,24 @@ fn struct_serialize(name: &Ident, s: &StructDef) -> TokenStream {
         let key = &f.json_name;
         if f.optional {
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#fname {
-                    map.serialize_entry(#key, value)?;
+                if let ::std::option::Option::Some(__value) = &self.#fname {
+                    __map.serialize_entry(#key, __value)?;
                 }
             }
         } else {
-            quote! { map.serialize_entry(#key, &self.#fname)?; }
+            quote! { __map.serialize_entry(#key, &self.#fname)?; }
         }
     });
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
                 #(#entries)*
-                for (key, value) in &self.additional_properties {
-                    map.serialize_entry(key, value)?;
+                for (__key, __value) in &self.additional_properties {
+                    __map.serialize_entry(__key, __value)?;
                 }
-                map.end()
+                __map.end()
             }
         }
     }
@@ -177,9 +182,9 @@ fn struct_deserialize(name: &Ident, def: &TypeDef, s: &StructDef) -> TokenStream
         let fname = ident(&f.name);
         let key = &f.json_name;
         if f.optional {
-            quote!(#key => #fname = map.next_value()?,)
+            quote!(#key => #fname = __map.next_value()?,)
         } else {
-            quote!(#key => #fname = ::std::option::Option::Some(map.next_value()?),)
+            quote!(#key => #fname = ::std::option::Option::Some(__map.next_value()?),)
         }
     });
     let inits = s.fields.iter().map(|f| {
@@ -188,36 +193,42 @@ fn struct_deserialize(name: &Ident, def: &TypeDef, s: &StructDef) -> TokenStream
         if f.optional {
             quote!(#fname,)
         } else {
-            quote!(#fname: #fname.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#key))?,)
+            quote!(#fname: #fname.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#key))?,)
         }
     });
+    let keep = quote!(__additional.insert(__key.into_string(), __map.next_value()?););
+    let read = if s.fields.is_empty() {
+        keep
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => { #keep }
+            }
+        }
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(__deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
+                    fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                        __f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
                         #(#locals)*
-                        let mut additional_properties = ::serde_json::Map::new();
-                        while let ::std::option::Option::Some(key) = map.next_key::<crate::types::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    additional_properties.insert(key.into_string(), map.next_value()?);
-                                }
-                            }
+                        let mut __additional = ::serde_json::Map::new();
+                        while let ::std::option::Option::Some(__key) = __map.next_key::<crate::types::Key<'de>>()? {
+                            #read
                         }
                         ::std::result::Result::Ok(#name {
                             #(#inits)*
-                            additional_properties,
+                            additional_properties: __additional,
                         })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                __deserializer.deserialize_map(__Visitor)
             }
         }
     }
@@ -265,30 +276,30 @@ fn enum_def(def: &TypeDef, e: &EnumDef) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    Self::#other(value) => value,
+                    Self::#other(__value) => __value,
                 }
             }
         }
         impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                crate::types::known_member(Self::KNOWN, value)
-                    .unwrap_or_else(|| Self::#other(value.to_owned()))
+            fn from(__value: &str) -> Self {
+                crate::types::known_member(Self::KNOWN, __value)
+                    .unwrap_or_else(|| Self::#other(__value.to_owned()))
             }
         }
         impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+            fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                __f.write_str(self.as_str())
             }
         }
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+            fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                __serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let key = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(key.as_str()))
+            fn deserialize<__D: ::serde::Deserializer<'de>>(__deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+                ::std::result::Result::Ok(Self::from(__text.as_str()))
             }
         }
     }
@@ -313,14 +324,14 @@ fn union_def(def: &TypeDef, u: &UnionDef) -> TokenStream {
     let serialize_arms = u.derived.iter().map(|d| {
         let v = ident(&d.variant);
         let tag = &d.odata_type;
-        quote!(Self::#v(value) => crate::types::serialize_with_odata_type(value, #tag, serializer),)
+        quote!(Self::#v(__value) => crate::types::serialize_with_odata_type(__value, #tag, __serializer),)
     });
     let deserialize_arms = u.derived.iter().map(|d| {
         let v = ident(&d.variant);
         let tag = &d.odata_type;
         quote! {
             ::std::option::Option::Some(t) if crate::types::odata_type_is(t, #tag) => {
-                ::serde_json::from_value(value).map(Self::#v).map_err(::serde::de::Error::custom)
+                ::serde_json::from_value(__value).map(Self::#v).map_err(::serde::de::Error::custom)
             }
         }
     });
@@ -329,7 +340,7 @@ fn union_def(def: &TypeDef, u: &UnionDef) -> TokenStream {
         let t = ident(&d.type_name);
         quote! {
             impl ::std::convert::From<#t> for #name {
-                fn from(value: #t) -> Self { Self::#v(value) }
+                fn from(__value: #t) -> Self { Self::#v(__value) }
             }
         }
     });
@@ -342,23 +353,23 @@ fn union_def(def: &TypeDef, u: &UnionDef) -> TokenStream {
             #(#variants)*
         }
         impl ::std::convert::From<#base> for #name {
-            fn from(value: #base) -> Self { Self::#base(value) }
+            fn from(__value: #base) -> Self { Self::#base(__value) }
         }
         #(#froms)*
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 match self {
-                    Self::#base(value) => ::serde::Serialize::serialize(value, serializer),
+                    Self::#base(__value) => ::serde::Serialize::serialize(__value, __serializer),
                     #(#serialize_arms)*
                 }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match value.get("@odata.type").and_then(::serde_json::Value::as_str) {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(__deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let __value = <::serde_json::Value as ::serde::Deserialize>::deserialize(__deserializer)?;
+                match __value.get("@odata.type").and_then(::serde_json::Value::as_str) {
                     #(#deserialize_arms)*
-                    _ => ::serde_json::from_value(value).map(Self::#base).map_err(::serde::de::Error::custom),
+                    _ => ::serde_json::from_value(__value).map(Self::#base).map_err(::serde::de::Error::custom),
                 }
             }
         }

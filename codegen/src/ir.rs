@@ -168,6 +168,8 @@ pub struct Operation {
     pub steps: Vec<Step>,
     /// The method that starts the request (`create`, `create_or_get`).
     pub name: String,
+    /// Parameters of the method itself (a function's `(name='{value}')` arguments).
+    pub params: Vec<Param>,
     /// Documentation: summary and description.
     pub doc: String,
     /// Graph's operationId, kept for reference only: names never come from it.
@@ -201,10 +203,19 @@ pub enum Segment {
 pub struct Step {
     /// The method (`me`, `user`, `online_meetings`).
     pub method: String,
-    /// The path segment it adds.
+    /// The path text it adds, parameters included (`users/{user-id}`).
     pub segment: String,
-    /// The parameter it takes, if it addresses one item (`user(id)`).
-    pub param: Option<Segment>,
+    /// The parameters it takes (`user(user_id)`), in path order.
+    pub params: Vec<Param>,
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The name in the template (`user-id`).
+    pub json_name: String,
+    /// The Rust argument name (`user_id`).
+    pub name: String,
 }
 
 /// A request body.

@@ -303,7 +303,7 @@ impl<'a> Lowerer<'a> {
         }
         // A discriminator mapping anywhere that names it.
         let target = format!("#/components/schemas/{key}");
-        self.schemas().values().find_map(|s| match s {
+        let mapped = self.schemas().values().find_map(|s| match s {
             ReferenceOr::Item(s) => s.schema_data.discriminator.as_ref().and_then(|d| {
                 d.mapping
                     .iter()
@@ -311,6 +311,12 @@ impl<'a> Lowerer<'a> {
                     .map(|(v, _)| v.clone())
             }),
             _ => None,
+        });
+        // Graph's own rule, for descriptions without discriminators (the PowerShell flavour):
+        // the value is `#` and the qualified name.
+        mapped.or_else(|| {
+            key.starts_with(names::GRAPH_NAMESPACE)
+                .then(|| format!("#{key}"))
         })
     }
 
@@ -518,7 +524,6 @@ impl<'a> Lowerer<'a> {
         if self.types.contains_key(&union) {
             return union;
         }
-        let union = self.scope.claim(union);
         let mut variants: Vec<Derived> = derived
             .iter()
             .filter(|k| self.kinds.get(k.as_str()) == Some(&Kind::Object))
@@ -534,6 +539,10 @@ impl<'a> Lowerer<'a> {
             .collect();
         variants.sort_by(|a, b| a.odata_type.cmp(&b.odata_type));
         variants.dedup_by(|a, b| a.odata_type == b.odata_type);
+        if variants.is_empty() {
+            return base;
+        }
+        let union = self.scope.claim(union);
         let doc = format!(
             "A [`{base}`] or any type derived from it, chosen by `@odata.type` when read. \
              Unknown `@odata.type` values are read as the base type, which keeps their \
@@ -711,9 +720,12 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
         let mut operations = Vec::new();
+        let mut builders = Builders::default();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        let paths: Vec<(&'a String, &'a ReferenceOr<openapiv3::PathItem>)> =
+        // Sorted, so that which of two clashing accessors gets the fallback name is stable.
+        let mut paths: Vec<(&'a String, &'a ReferenceOr<openapiv3::PathItem>)> =
             self.api.paths.paths.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
         for (path, item) in paths {
             let at = pointer::push("#/paths", path);
             let item = match item {
@@ -724,17 +736,14 @@ impl<'a> Lowerer<'a> {
             };
             for (method, op) in item.iter() {
                 let op_at = pointer::push(&at, method);
-                let operation = self.operation(path, method, op, &op_at)?;
-                let chain = format!(
-                    "{}.{}",
-                    operation
-                        .steps
-                        .iter()
-                        .map(|s| s.method.as_str())
-                        .collect::<Vec<_>>()
-                        .join("."),
-                    operation.name
-                );
+                let operation = self.operation(path, method, op, &op_at, &mut builders)?;
+                let chain = operation
+                    .steps
+                    .iter()
+                    .map(|s| format!("{}({})", s.method, s.params.len()))
+                    .chain([format!("{}({})", operation.name, operation.params.len())])
+                    .collect::<Vec<_>>()
+                    .join(".");
                 let label = format!("{} {}", operation.method, operation.path);
                 if let Some(first) = seen.insert(chain.clone(), label.clone()) {
                     return Err(self.invalid(
@@ -759,6 +768,7 @@ impl<'a> Lowerer<'a> {
         method: &str,
         op: &'a openapiv3::Operation,
         at: &str,
+        builders: &mut Builders,
     ) -> Result<Operation, Error> {
         let segments = parse_template(path);
         let pieces: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
@@ -767,56 +777,44 @@ impl<'a> Lowerer<'a> {
             .get("x-ms-docs-operation-type")
             .and_then(|v| v.as_str());
         let last_is_action = pieces.last().is_some_and(|last| {
-            matches!(kind, Some("action" | "function")) || last.starts_with(names::GRAPH_NAMESPACE)
+            !is_param(last)
+                && (matches!(kind, Some("action" | "function"))
+                    || last.starts_with(names::GRAPH_NAMESPACE))
         });
-        let mut steps = Vec::new();
-        let mut i = 0;
         let navigation_end = if last_is_action {
             pieces.len() - 1
         } else {
             pieces.len()
         };
+        let mut steps: Vec<Step> = Vec::new();
+        let mut i = 0;
         while i < navigation_end {
             let piece = pieces[i];
-            let next_is_param =
-                pieces.get(i + 1).is_some_and(|p| is_param(p)) && i + 1 < navigation_end;
-            if next_is_param {
-                let name = pieces[i + 1].trim_matches(|c| c == '{' || c == '}');
-                steps.push(Step {
-                    method: names::item_accessor(piece),
-                    segment: piece.to_string(),
-                    param: Some(Segment::Param {
-                        json_name: name.to_string(),
-                        name: names::snake(name),
-                    }),
-                });
-                i += 2;
-            } else if is_param(piece) {
-                let name = piece.trim_matches(|c| c == '{' || c == '}');
-                steps.push(Step {
-                    method: "item".into(),
-                    segment: String::new(),
-                    param: Some(Segment::Param {
-                        json_name: name.to_string(),
-                        name: names::snake(name),
-                    }),
-                });
+            let (wanted, text, params) = if is_param(piece) {
+                // A parameter with no collection before it.
+                (String::from("item"), piece.to_string(), params_of(piece))
+            } else if i + 1 < navigation_end && is_param(pieces[i + 1]) {
+                let text = format!("{piece}/{}", pieces[i + 1]);
                 i += 1;
+                (names::item_accessor(piece), text, params_of(pieces[i]))
             } else {
-                steps.push(Step {
-                    method: names::action_method(piece.split('(').next().unwrap_or(piece)),
-                    segment: piece.to_string(),
-                    param: None,
-                });
-                i += 1;
-            }
+                let (name, params) = piece_method(piece);
+                (name, piece.to_string(), params)
+            };
+            i += 1;
+            let node: Vec<String> = steps.iter().map(|s| s.method.clone()).collect();
+            let name = builders.claim(node, wanted, &text, params.len(), piece);
+            steps.push(Step {
+                method: name,
+                segment: text,
+                params,
+            });
         }
         let ends_with_item = pieces.last().is_some_and(|p| is_param(p));
-        let name = if last_is_action {
-            let last = pieces.last().copied().unwrap_or_default();
-            names::action_method(last.split('(').next().unwrap_or(last))
+        let (name, params) = if last_is_action {
+            piece_method(pieces.last().copied().unwrap_or_default())
         } else {
-            match (method, ends_with_item) {
+            let name = match (method, ends_with_item) {
                 ("post", _) => "create".to_string(),
                 ("get", true) => "get".to_string(),
                 ("get", false) => "list".to_string(),
@@ -824,7 +822,8 @@ impl<'a> Lowerer<'a> {
                 ("put", _) => "replace".to_string(),
                 ("delete", _) => "delete".to_string(),
                 (other, _) => names::snake(other),
-            }
+            };
+            (name, Vec::new())
         };
         let body = match &op.request_body {
             None => None,
@@ -947,6 +946,7 @@ impl<'a> Lowerer<'a> {
             segments,
             steps,
             name,
+            params,
             doc,
             operation_id: op.operation_id.clone(),
             body,
@@ -1087,6 +1087,83 @@ fn direct_named(ty: &TypeRef) -> Option<&str> {
         TypeRef::Nullable(inner) => direct_named(inner),
         _ => None,
     }
+}
+
+/// The accessors handed out so far, per builder, so that two path shapes never get one name
+/// (`calendar` and `calendars/{calendar-id}` at the same place).
+#[derive(Default)]
+struct Builders {
+    methods: BTreeMap<(Vec<String>, String), (String, usize)>,
+}
+
+impl Builders {
+    /// `wanted` for the step `text` under `node`, or a fallback if another shape has it.
+    fn claim(
+        &mut self,
+        node: Vec<String>,
+        wanted: String,
+        text: &str,
+        arity: usize,
+        piece: &str,
+    ) -> String {
+        let shape = (shape_of(text), arity);
+        let mut name = wanted;
+        let mut fallback = 1;
+        loop {
+            match self.methods.get(&(node.clone(), name.clone())) {
+                None => {
+                    self.methods.insert((node, name.clone()), shape);
+                    return name;
+                }
+                Some(existing) if *existing == shape => return name,
+                Some(_) => {
+                    name = match fallback {
+                        1 => format!(
+                            "{}_item",
+                            names::snake(piece.split('(').next().unwrap_or(piece))
+                        ),
+                        n => format!("{}_item{n}", names::snake(piece)),
+                    };
+                    fallback += 1;
+                }
+            }
+        }
+    }
+}
+
+/// A step's text with parameter names blanked, so `users/{user-id}` and `users/{id}` match.
+fn shape_of(text: &str) -> String {
+    parse_template(text)
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.as_str(),
+            Segment::Param { .. } => "{}",
+        })
+        .collect()
+}
+
+/// The parameters written inside a piece (`{user-id}`, `f(a='{a}')`).
+fn params_of(piece: &str) -> Vec<Param> {
+    parse_template(piece)
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Param { json_name, name } => Some(Param { json_name, name }),
+            Segment::Literal(_) => None,
+        })
+        .collect()
+}
+
+/// The method for a literal piece: `onlineMeetings` -> `online_meetings`,
+/// `microsoft.graph.delta()` -> `delta`, `onlineMeetings(joinWebUrl='{joinWebUrl}')` ->
+/// `online_meetings_with_join_web_url` taking `join_web_url`.
+fn piece_method(piece: &str) -> (String, Vec<Param>) {
+    let params = params_of(piece);
+    let base = names::action_method(piece.split('(').next().unwrap_or(piece));
+    if params.is_empty() {
+        return (base, params);
+    }
+    let with: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    (format!("{base}_with_{}", with.join("_and_")), params)
 }
 
 fn is_param(piece: &str) -> bool {

@@ -35,43 +35,43 @@ impl AllowedLobbyAdmitterRoles {
             }
             Self::OrganizerAndCoOrganizers => "organizerAndCoOrganizers",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for AllowedLobbyAdmitterRoles {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for AllowedLobbyAdmitterRoles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for AllowedLobbyAdmitterRoles {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AllowedLobbyAdmitterRoles {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// One stretch of time a participant spent in the meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttendanceInterval {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.attendanceInterval` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -95,44 +95,44 @@ pub struct AttendanceInterval {
     >,
 }
 impl ::serde::Serialize for AttendanceInterval {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.duration_in_seconds {
-            map.serialize_entry("durationInSeconds", value)?;
+        if let ::std::option::Option::Some(__value) = &self.duration_in_seconds {
+            __map.serialize_entry("durationInSeconds", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_date_time {
-            map.serialize_entry("joinDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_date_time {
+            __map.serialize_entry("joinDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.leave_date_time {
-            map.serialize_entry("leaveDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.leave_date_time {
+            __map.serialize_entry("leaveDateTime", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AttendanceInterval;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.attendanceInterval` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.attendanceInterval` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<AttendanceInterval, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AttendanceInterval, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut duration_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
                 let mut join_date_time: ::std::option::Option<
@@ -141,18 +141,18 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
                 let mut leave_date_time: ::std::option::Option<
                     crate::types::DateTimeOffset,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "durationInSeconds" => duration_in_seconds = map.next_value()?,
-                        "joinDateTime" => join_date_time = map.next_value()?,
-                        "leaveDateTime" => leave_date_time = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "durationInSeconds" => duration_in_seconds = __map.next_value()?,
+                        "joinDateTime" => join_date_time = __map.next_value()?,
+                        "leaveDateTime" => leave_date_time = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -161,11 +161,11 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
                     duration_in_seconds,
                     join_date_time,
                     leave_date_time,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Attendance of one participant, within an attendance report.
@@ -217,61 +217,61 @@ pub struct AttendanceRecord {
     >,
 }
 impl ::serde::Serialize for AttendanceRecord {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendance_intervals {
-            map.serialize_entry("attendanceIntervals", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendance_intervals {
+            __map.serialize_entry("attendanceIntervals", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            map.serialize_entry("emailAddress", value)?;
+        if let ::std::option::Option::Some(__value) = &self.email_address {
+            __map.serialize_entry("emailAddress", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .external_registration_information
         {
-            map.serialize_entry("externalRegistrationInformation", value)?;
+            __map.serialize_entry("externalRegistrationInformation", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.identity {
-            map.serialize_entry("identity", value)?;
+        if let ::std::option::Option::Some(__value) = &self.identity {
+            __map.serialize_entry("identity", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.registration_id {
-            map.serialize_entry("registrationId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.registration_id {
+            __map.serialize_entry("registrationId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
+        if let ::std::option::Option::Some(__value) = &self.role {
+            __map.serialize_entry("role", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_attendance_in_seconds {
-            map.serialize_entry("totalAttendanceInSeconds", value)?;
+        if let ::std::option::Option::Some(__value) = &self.total_attendance_in_seconds {
+            __map.serialize_entry("totalAttendanceInSeconds", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AttendanceRecord;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.attendanceRecord` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.attendanceRecord` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<AttendanceRecord, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AttendanceRecord, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut attendance_intervals: ::std::option::Option<
@@ -285,27 +285,29 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                 let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut total_attendance_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
-                        "attendanceIntervals" => attendance_intervals = map.next_value()?,
-                        "emailAddress" => email_address = map.next_value()?,
-                        "externalRegistrationInformation" => {
-                            external_registration_information = map.next_value()?;
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "attendanceIntervals" => {
+                            attendance_intervals = __map.next_value()?;
                         }
-                        "identity" => identity = map.next_value()?,
-                        "registrationId" => registration_id = map.next_value()?,
-                        "role" => role = map.next_value()?,
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "externalRegistrationInformation" => {
+                            external_registration_information = __map.next_value()?;
+                        }
+                        "identity" => identity = __map.next_value()?,
+                        "registrationId" => registration_id = __map.next_value()?,
+                        "role" => role = __map.next_value()?,
                         "totalAttendanceInSeconds" => {
-                            total_attendance_in_seconds = map.next_value()?;
+                            total_attendance_in_seconds = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -319,17 +321,17 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                     registration_id,
                     role,
                     total_attendance_in_seconds,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Dial-in details for joining the meeting by phone.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioConferencing {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.audioConferencing` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -369,53 +371,53 @@ pub struct AudioConferencing {
     >,
 }
 impl ::serde::Serialize for AudioConferencing {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.conference_id {
-            map.serialize_entry("conferenceId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.conference_id {
+            __map.serialize_entry("conferenceId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.dialin_url {
-            map.serialize_entry("dialinUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.dialin_url {
+            __map.serialize_entry("dialinUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.toll_free_number {
-            map.serialize_entry("tollFreeNumber", value)?;
+        if let ::std::option::Option::Some(__value) = &self.toll_free_number {
+            __map.serialize_entry("tollFreeNumber", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.toll_free_numbers {
-            map.serialize_entry("tollFreeNumbers", value)?;
+        if let ::std::option::Option::Some(__value) = &self.toll_free_numbers {
+            __map.serialize_entry("tollFreeNumbers", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.toll_number {
-            map.serialize_entry("tollNumber", value)?;
+        if let ::std::option::Option::Some(__value) = &self.toll_number {
+            __map.serialize_entry("tollNumber", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.toll_numbers {
-            map.serialize_entry("tollNumbers", value)?;
+        if let ::std::option::Option::Some(__value) = &self.toll_numbers {
+            __map.serialize_entry("tollNumbers", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AudioConferencing;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.audioConferencing` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.audioConferencing` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<AudioConferencing, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AudioConferencing, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut conference_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut dialin_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -427,21 +429,21 @@ impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
                 let mut toll_numbers: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "conferenceId" => conference_id = map.next_value()?,
-                        "dialinUrl" => dialin_url = map.next_value()?,
-                        "tollFreeNumber" => toll_free_number = map.next_value()?,
-                        "tollFreeNumbers" => toll_free_numbers = map.next_value()?,
-                        "tollNumber" => toll_number = map.next_value()?,
-                        "tollNumbers" => toll_numbers = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "conferenceId" => conference_id = __map.next_value()?,
+                        "dialinUrl" => dialin_url = __map.next_value()?,
+                        "tollFreeNumber" => toll_free_number = __map.next_value()?,
+                        "tollFreeNumbers" => toll_free_numbers = __map.next_value()?,
+                        "tollNumber" => toll_number = __map.next_value()?,
+                        "tollNumbers" => toll_numbers = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -453,11 +455,11 @@ impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
                     toll_free_numbers,
                     toll_number,
                     toll_numbers,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// How the content of an item body is encoded.
@@ -484,37 +486,37 @@ impl BodyType {
         match self {
             Self::Text => "text",
             Self::Html => "html",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for BodyType {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for BodyType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for BodyType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BodyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Who may watch a Teams live event.
@@ -549,43 +551,43 @@ impl BroadcastMeetingAudience {
             Self::Organization => "organization",
             Self::Everyone => "everyone",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for BroadcastMeetingAudience {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for BroadcastMeetingAudience {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for BroadcastMeetingAudience {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingAudience {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Caption settings of a Teams live event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BroadcastMeetingCaptionSettings {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.broadcastMeetingCaptionSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -611,64 +613,66 @@ pub struct BroadcastMeetingCaptionSettings {
     >,
 }
 impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_caption_enabled {
-            map.serialize_entry("isCaptionEnabled", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_caption_enabled {
+            __map.serialize_entry("isCaptionEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.spoken_language {
-            map.serialize_entry("spokenLanguage", value)?;
+        if let ::std::option::Option::Some(__value) = &self.spoken_language {
+            __map.serialize_entry("spokenLanguage", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.translation_languages {
-            map.serialize_entry("translationLanguages", value)?;
+        if let ::std::option::Option::Some(__value) = &self.translation_languages {
+            __map.serialize_entry("translationLanguages", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BroadcastMeetingCaptionSettings;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.broadcastMeetingCaptionSettings` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str(
+                    "a `microsoft.graph.broadcastMeetingCaptionSettings` object",
+                )
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut is_caption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut spoken_language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut translation_languages: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "isCaptionEnabled" => is_caption_enabled = map.next_value()?,
-                        "spokenLanguage" => spoken_language = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "isCaptionEnabled" => is_caption_enabled = __map.next_value()?,
+                        "spokenLanguage" => spoken_language = __map.next_value()?,
                         "translationLanguages" => {
-                            translation_languages = map.next_value()?;
+                            translation_languages = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -677,17 +681,17 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
                     is_caption_enabled,
                     spoken_language,
                     translation_languages,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Settings that apply only to Teams live events.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BroadcastMeetingSettings {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.broadcastMeetingSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -723,54 +727,55 @@ pub struct BroadcastMeetingSettings {
     >,
 }
 impl ::serde::Serialize for BroadcastMeetingSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allowed_audience {
-            map.serialize_entry("allowedAudience", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allowed_audience {
+            __map.serialize_entry("allowedAudience", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.captions {
-            map.serialize_entry("captions", value)?;
+        if let ::std::option::Option::Some(__value) = &self.captions {
+            __map.serialize_entry("captions", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_attendee_report_enabled {
-            map.serialize_entry("isAttendeeReportEnabled", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_attendee_report_enabled {
+            __map.serialize_entry("isAttendeeReportEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_question_and_answer_enabled
+        if let ::std::option::Option::Some(__value) = &self
+            .is_question_and_answer_enabled
         {
-            map.serialize_entry("isQuestionAndAnswerEnabled", value)?;
+            __map.serialize_entry("isQuestionAndAnswerEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_recording_enabled {
-            map.serialize_entry("isRecordingEnabled", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_recording_enabled {
+            __map.serialize_entry("isRecordingEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_video_on_demand_enabled {
-            map.serialize_entry("isVideoOnDemandEnabled", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_video_on_demand_enabled {
+            __map.serialize_entry("isVideoOnDemandEnabled", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BroadcastMeetingSettings;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.broadcastMeetingSettings` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.broadcastMeetingSettings` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<BroadcastMeetingSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<BroadcastMeetingSettings, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut allowed_audience: ::std::option::Option<
                     BroadcastMeetingAudience,
@@ -782,27 +787,29 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                 let mut is_question_and_answer_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut is_recording_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut is_video_on_demand_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "allowedAudience" => allowed_audience = map.next_value()?,
-                        "captions" => captions = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "allowedAudience" => allowed_audience = __map.next_value()?,
+                        "captions" => captions = __map.next_value()?,
                         "isAttendeeReportEnabled" => {
-                            is_attendee_report_enabled = map.next_value()?;
+                            is_attendee_report_enabled = __map.next_value()?;
                         }
                         "isQuestionAndAnswerEnabled" => {
-                            is_question_and_answer_enabled = map.next_value()?;
+                            is_question_and_answer_enabled = __map.next_value()?;
                         }
-                        "isRecordingEnabled" => is_recording_enabled = map.next_value()?,
+                        "isRecordingEnabled" => {
+                            is_recording_enabled = __map.next_value()?;
+                        }
                         "isVideoOnDemandEnabled" => {
-                            is_video_on_demand_enabled = map.next_value()?;
+                            is_video_on_demand_enabled = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -814,11 +821,11 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                     is_question_and_answer_enabled,
                     is_recording_enabled,
                     is_video_on_demand_enabled,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// A recording of a meeting.
@@ -872,62 +879,62 @@ pub struct CallRecording {
     >,
 }
 impl ::serde::Serialize for CallRecording {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.call_id {
-            map.serialize_entry("callId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.call_id {
+            __map.serialize_entry("callId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content {
+            __map.serialize_entry("content", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content_correlation_id {
-            map.serialize_entry("contentCorrelationId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content_correlation_id {
+            __map.serialize_entry("contentCorrelationId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date_time {
-            map.serialize_entry("createdDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.created_date_time {
+            __map.serialize_entry("createdDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date_time {
-            map.serialize_entry("endDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.end_date_time {
+            __map.serialize_entry("endDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_id {
-            map.serialize_entry("meetingId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_id {
+            __map.serialize_entry("meetingId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_organizer {
-            map.serialize_entry("meetingOrganizer", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_organizer {
+            __map.serialize_entry("meetingOrganizer", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.recording_content_url {
-            map.serialize_entry("recordingContentUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.recording_content_url {
+            __map.serialize_entry("recordingContentUrl", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CallRecording {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CallRecording;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.callRecording` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.callRecording` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<CallRecording, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CallRecording, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -946,28 +953,28 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                 let mut recording_content_url: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
-                        "callId" => call_id = map.next_value()?,
-                        "content" => content = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "callId" => call_id = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
                         "contentCorrelationId" => {
-                            content_correlation_id = map.next_value()?;
+                            content_correlation_id = __map.next_value()?;
                         }
-                        "createdDateTime" => created_date_time = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
-                        "meetingId" => meeting_id = map.next_value()?,
-                        "meetingOrganizer" => meeting_organizer = map.next_value()?,
+                        "createdDateTime" => created_date_time = __map.next_value()?,
+                        "endDateTime" => end_date_time = __map.next_value()?,
+                        "meetingId" => meeting_id = __map.next_value()?,
+                        "meetingOrganizer" => meeting_organizer = __map.next_value()?,
                         "recordingContentUrl" => {
-                            recording_content_url = map.next_value()?;
+                            recording_content_url = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -982,11 +989,11 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                     meeting_id,
                     meeting_organizer,
                     recording_content_url,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// A transcript of a meeting.
@@ -1044,65 +1051,65 @@ pub struct CallTranscript {
     >,
 }
 impl ::serde::Serialize for CallTranscript {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.call_id {
-            map.serialize_entry("callId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.call_id {
+            __map.serialize_entry("callId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content {
+            __map.serialize_entry("content", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content_correlation_id {
-            map.serialize_entry("contentCorrelationId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content_correlation_id {
+            __map.serialize_entry("contentCorrelationId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date_time {
-            map.serialize_entry("createdDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.created_date_time {
+            __map.serialize_entry("createdDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date_time {
-            map.serialize_entry("endDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.end_date_time {
+            __map.serialize_entry("endDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_id {
-            map.serialize_entry("meetingId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_id {
+            __map.serialize_entry("meetingId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_organizer {
-            map.serialize_entry("meetingOrganizer", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_organizer {
+            __map.serialize_entry("meetingOrganizer", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.metadata_content {
-            map.serialize_entry("metadataContent", value)?;
+        if let ::std::option::Option::Some(__value) = &self.metadata_content {
+            __map.serialize_entry("metadataContent", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.transcript_content_url {
-            map.serialize_entry("transcriptContentUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.transcript_content_url {
+            __map.serialize_entry("transcriptContentUrl", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CallTranscript {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CallTranscript;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.callTranscript` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.callTranscript` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<CallTranscript, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CallTranscript, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1124,29 +1131,29 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                 let mut transcript_content_url: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
-                        "callId" => call_id = map.next_value()?,
-                        "content" => content = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "callId" => call_id = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
                         "contentCorrelationId" => {
-                            content_correlation_id = map.next_value()?;
+                            content_correlation_id = __map.next_value()?;
                         }
-                        "createdDateTime" => created_date_time = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
-                        "meetingId" => meeting_id = map.next_value()?,
-                        "meetingOrganizer" => meeting_organizer = map.next_value()?,
-                        "metadataContent" => metadata_content = map.next_value()?,
+                        "createdDateTime" => created_date_time = __map.next_value()?,
+                        "endDateTime" => end_date_time = __map.next_value()?,
+                        "meetingId" => meeting_id = __map.next_value()?,
+                        "meetingOrganizer" => meeting_organizer = __map.next_value()?,
+                        "metadataContent" => metadata_content = __map.next_value()?,
                         "transcriptContentUrl" => {
-                            transcript_content_url = map.next_value()?;
+                            transcript_content_url = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1162,17 +1169,17 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                     meeting_organizer,
                     metadata_content,
                     transcript_content_url,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Identifies the Teams chat thread that belongs to a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatInfo {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.chatInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1196,64 +1203,64 @@ pub struct ChatInfo {
     >,
 }
 impl ::serde::Serialize for ChatInfo {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.message_id {
-            map.serialize_entry("messageId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.message_id {
+            __map.serialize_entry("messageId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.reply_chain_message_id {
-            map.serialize_entry("replyChainMessageId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.reply_chain_message_id {
+            __map.serialize_entry("replyChainMessageId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.thread_id {
-            map.serialize_entry("threadId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.thread_id {
+            __map.serialize_entry("threadId", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChatInfo;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.chatInfo` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.chatInfo` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<ChatInfo, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChatInfo, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut reply_chain_message_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
                 let mut thread_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "messageId" => message_id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "messageId" => message_id = __map.next_value()?,
                         "replyChainMessageId" => {
-                            reply_chain_message_id = map.next_value()?;
+                            reply_chain_message_id = __map.next_value()?;
                         }
-                        "threadId" => thread_id = map.next_value()?,
+                        "threadId" => thread_id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1262,17 +1269,17 @@ impl<'de> ::serde::Deserialize<'de> for ChatInfo {
                     message_id,
                     reply_chain_message_id,
                     thread_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Limits on what may be posted in the meeting chat.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatRestrictions {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.chatRestrictions` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1288,67 +1295,67 @@ pub struct ChatRestrictions {
     >,
 }
 impl ::serde::Serialize for ChatRestrictions {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_text_only {
-            map.serialize_entry("allowTextOnly", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_text_only {
+            __map.serialize_entry("allowTextOnly", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChatRestrictions;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.chatRestrictions` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.chatRestrictions` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<ChatRestrictions, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChatRestrictions, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut allow_text_only: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "allowTextOnly" => allow_text_only = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "allowTextOnly" => allow_text_only = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatRestrictions {
                     odata_type,
                     allow_text_only,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// How third-party video conferencing systems can join.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloudVideoInteropInfo {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.cloudVideoInteropInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1372,44 +1379,44 @@ pub struct CloudVideoInteropInfo {
     >,
 }
 impl ::serde::Serialize for CloudVideoInteropInfo {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.more_info_web_url {
-            map.serialize_entry("moreInfoWebUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.more_info_web_url {
+            __map.serialize_entry("moreInfoWebUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tenant_key {
-            map.serialize_entry("tenantKey", value)?;
+        if let ::std::option::Option::Some(__value) = &self.tenant_key {
+            __map.serialize_entry("tenantKey", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.video_teleconference_id {
-            map.serialize_entry("videoTeleconferenceId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
+            __map.serialize_entry("videoTeleconferenceId", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CloudVideoInteropInfo;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.cloudVideoInteropInfo` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.cloudVideoInteropInfo` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<CloudVideoInteropInfo, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CloudVideoInteropInfo, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut more_info_web_url: ::std::option::Option<
                     ::std::string::String,
@@ -1418,20 +1425,20 @@ impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
                 let mut video_teleconference_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "moreInfoWebUrl" => more_info_web_url = map.next_value()?,
-                        "tenantKey" => tenant_key = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "moreInfoWebUrl" => more_info_web_url = __map.next_value()?,
+                        "tenantKey" => tenant_key = __map.next_value()?,
                         "videoTeleconferenceId" => {
-                            video_teleconference_id = map.next_value()?;
+                            video_teleconference_id = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1440,11 +1447,11 @@ impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
                     more_info_web_url,
                     tenant_key,
                     video_teleconference_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// `CreateOrGetRequest` (the spec gives no description).
@@ -1482,50 +1489,50 @@ pub struct CreateOrGetRequest {
     >,
 }
 impl ::serde::Serialize for CreateOrGetRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.chat_info {
-            map.serialize_entry("chatInfo", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.chat_info {
+            __map.serialize_entry("chatInfo", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date_time {
-            map.serialize_entry("endDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.end_date_time {
+            __map.serialize_entry("endDateTime", __value)?;
         }
-        map.serialize_entry("externalId", &self.external_id)?;
-        if let ::std::option::Option::Some(value) = &self.participants {
-            map.serialize_entry("participants", value)?;
+        __map.serialize_entry("externalId", &self.external_id)?;
+        if let ::std::option::Option::Some(__value) = &self.participants {
+            __map.serialize_entry("participants", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.start_date_time {
-            map.serialize_entry("startDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.start_date_time {
+            __map.serialize_entry("startDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
+        if let ::std::option::Option::Some(__value) = &self.subject {
+            __map.serialize_entry("subject", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrGetRequest;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str(
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str(
                     "a `#/paths/~1me~1onlineMeetings~1createOrGet/post/requestBody/content/application~1json/schema` object",
                 )
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateOrGetRequest, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CreateOrGetRequest, __A::Error> {
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
                 let mut end_date_time: ::std::option::Option<
                     crate::types::DateTimeOffset,
@@ -1536,22 +1543,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
                     crate::types::DateTimeOffset,
                 > = ::std::option::Option::None;
                 let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "chatInfo" => chat_info = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
+                    match __key.as_str() {
+                        "chatInfo" => chat_info = __map.next_value()?,
+                        "endDateTime" => end_date_time = __map.next_value()?,
                         "externalId" => {
-                            external_id = ::std::option::Option::Some(map.next_value()?);
+                            external_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "participants" => participants = map.next_value()?,
-                        "startDateTime" => start_date_time = map.next_value()?,
-                        "subject" => subject = map.next_value()?,
+                        "participants" => participants = __map.next_value()?,
+                        "startDateTime" => start_date_time = __map.next_value()?,
+                        "subject" => subject = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1559,23 +1568,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
                     chat_info,
                     end_date_time,
                     external_id: external_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "externalId",
                         ))?,
                     participants,
                     start_date_time,
                     subject,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Base of every addressable Graph resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entity {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.entity` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1591,61 +1600,61 @@ pub struct Entity {
     >,
 }
 impl ::serde::Serialize for Entity {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Entity;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.entity` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.entity` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<Entity, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<Entity, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(Entity {
                     odata_type,
                     id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// One further detail of an error.
@@ -1671,77 +1680,77 @@ pub struct ErrorDetails {
     >,
 }
 impl ::serde::Serialize for ErrorDetails {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        __map.serialize_entry("code", &self.code)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let ::std::option::Option::Some(__value) = &self.target {
+            __map.serialize_entry("target", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorDetails;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.ODataErrors.ErrorDetails` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.ODataErrors.ErrorDetails` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<ErrorDetails, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ErrorDetails, __A::Error> {
                 let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "code" => code = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "code" => code = ::std::option::Option::Some(__map.next_value()?),
                         "message" => {
-                            message = ::std::option::Option::Some(map.next_value()?);
+                            message = ::std::option::Option::Some(__map.next_value()?);
                         }
-                        "target" => target = map.next_value()?,
+                        "target" => target = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ErrorDetails {
                     code: code
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "code",
                         ))?,
                     message: message
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "message",
                         ))?,
                     target,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// A user, device or application that takes part in something.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Identity {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.identity` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1761,55 +1770,55 @@ pub struct Identity {
     >,
 }
 impl ::serde::Serialize for Identity {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
+        if let ::std::option::Option::Some(__value) = &self.display_name {
+            __map.serialize_entry("displayName", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Identity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Identity;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.identity` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.identity` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<Identity, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<Identity, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "displayName" => display_name = map.next_value()?,
-                        "id" => id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1817,17 +1826,17 @@ impl<'de> ::serde::Deserialize<'de> for Identity {
                     odata_type,
                     display_name,
                     id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// A participant described as a user, a device and/or an application.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentitySet {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.identitySet` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -1851,60 +1860,60 @@ pub struct IdentitySet {
     >,
 }
 impl ::serde::Serialize for IdentitySet {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application {
-            map.serialize_entry("application", value)?;
+        if let ::std::option::Option::Some(__value) = &self.application {
+            __map.serialize_entry("application", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.device {
-            map.serialize_entry("device", value)?;
+        if let ::std::option::Option::Some(__value) = &self.device {
+            __map.serialize_entry("device", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
+        if let ::std::option::Option::Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IdentitySet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = IdentitySet;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.identitySet` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.identitySet` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<IdentitySet, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<IdentitySet, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut application: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut device: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut user: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "application" => application = map.next_value()?,
-                        "device" => device = map.next_value()?,
-                        "user" => user = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "application" => application = __map.next_value()?,
+                        "device" => device = __map.next_value()?,
+                        "user" => user = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1913,11 +1922,11 @@ impl<'de> ::serde::Deserialize<'de> for IdentitySet {
                     application,
                     device,
                     user,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Service-specific diagnostics of an error.
@@ -1943,57 +1952,57 @@ pub struct InnerError {
     >,
 }
 impl ::serde::Serialize for InnerError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.client_request_id {
-            map.serialize_entry("client-request-id", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.client_request_id {
+            __map.serialize_entry("client-request-id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.date {
-            map.serialize_entry("date", value)?;
+        if let ::std::option::Option::Some(__value) = &self.date {
+            __map.serialize_entry("date", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
-            map.serialize_entry("request-id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.request_id {
+            __map.serialize_entry("request-id", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InnerError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = InnerError;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.ODataErrors.InnerError` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.ODataErrors.InnerError` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<InnerError, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<InnerError, __A::Error> {
                 let mut client_request_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
                 let mut date: ::std::option::Option<crate::types::DateTimeOffset> = ::std::option::Option::None;
                 let mut request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "client-request-id" => client_request_id = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "request-id" => request_id = map.next_value()?,
+                    match __key.as_str() {
+                        "client-request-id" => client_request_id = __map.next_value()?,
+                        "date" => date = __map.next_value()?,
+                        "request-id" => request_id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2001,17 +2010,17 @@ impl<'de> ::serde::Deserialize<'de> for InnerError {
                     client_request_id,
                     date,
                     request_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Text or HTML content together with its encoding.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemBody {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.itemBody` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -2031,55 +2040,55 @@ pub struct ItemBody {
     >,
 }
 impl ::serde::Serialize for ItemBody {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content {
+            __map.serialize_entry("content", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content_type {
-            map.serialize_entry("contentType", value)?;
+        if let ::std::option::Option::Some(__value) = &self.content_type {
+            __map.serialize_entry("contentType", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ItemBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ItemBody;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.itemBody` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.itemBody` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<ItemBody, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ItemBody, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut content_type: ::std::option::Option<BodyType> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "content" => content = map.next_value()?,
-                        "contentType" => content_type = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
+                        "contentType" => content_type = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2087,17 +2096,17 @@ impl<'de> ::serde::Deserialize<'de> for ItemBody {
                     odata_type,
                     content,
                     content_type,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// The numeric meeting ID and passcode for joining by ID.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinMeetingIdSettings {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.joinMeetingIdSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -2121,60 +2130,62 @@ pub struct JoinMeetingIdSettings {
     >,
 }
 impl ::serde::Serialize for JoinMeetingIdSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_passcode_required {
-            map.serialize_entry("isPasscodeRequired", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_passcode_required {
+            __map.serialize_entry("isPasscodeRequired", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_meeting_id {
-            map.serialize_entry("joinMeetingId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_meeting_id {
+            __map.serialize_entry("joinMeetingId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.passcode {
-            map.serialize_entry("passcode", value)?;
+        if let ::std::option::Option::Some(__value) = &self.passcode {
+            __map.serialize_entry("passcode", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = JoinMeetingIdSettings;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.joinMeetingIdSettings` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.joinMeetingIdSettings` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<JoinMeetingIdSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<JoinMeetingIdSettings, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut is_passcode_required: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut join_meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut passcode: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "isPasscodeRequired" => is_passcode_required = map.next_value()?,
-                        "joinMeetingId" => join_meeting_id = map.next_value()?,
-                        "passcode" => passcode = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "isPasscodeRequired" => {
+                            is_passcode_required = __map.next_value()?;
+                        }
+                        "joinMeetingId" => join_meeting_id = __map.next_value()?,
+                        "passcode" => passcode = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2183,11 +2194,11 @@ impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
                     is_passcode_required,
                     join_meeting_id,
                     passcode,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which participants skip the lobby and join directly.
@@ -2234,43 +2245,43 @@ impl LobbyBypassScope {
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Invited => "invited",
             Self::OrganizationExcludingGuests => "organizationExcludingGuests",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for LobbyBypassScope {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for LobbyBypassScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for LobbyBypassScope {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LobbyBypassScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Who goes straight into the meeting without waiting in the lobby.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LobbyBypassSettings {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.lobbyBypassSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -2290,57 +2301,57 @@ pub struct LobbyBypassSettings {
     >,
 }
 impl ::serde::Serialize for LobbyBypassSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_dial_in_bypass_enabled {
-            map.serialize_entry("isDialInBypassEnabled", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_dial_in_bypass_enabled {
+            __map.serialize_entry("isDialInBypassEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
+        if let ::std::option::Option::Some(__value) = &self.scope {
+            __map.serialize_entry("scope", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LobbyBypassSettings;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.lobbyBypassSettings` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.lobbyBypassSettings` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<LobbyBypassSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LobbyBypassSettings, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut scope: ::std::option::Option<LobbyBypassScope> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "isDialInBypassEnabled" => {
-                            is_dial_in_bypass_enabled = map.next_value()?;
+                            is_dial_in_bypass_enabled = __map.next_value()?;
                         }
-                        "scope" => scope = map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2348,11 +2359,11 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
                     odata_type,
                     is_dial_in_bypass_enabled,
                     scope,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// What went wrong.
@@ -2384,83 +2395,83 @@ pub struct MainError {
     >,
 }
 impl ::serde::Serialize for MainError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("code", &self.code)?;
-        if let ::std::option::Option::Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        __map.serialize_entry("code", &self.code)?;
+        if let ::std::option::Option::Some(__value) = &self.details {
+            __map.serialize_entry("details", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.inner_error {
-            map.serialize_entry("innerError", value)?;
+        if let ::std::option::Option::Some(__value) = &self.inner_error {
+            __map.serialize_entry("innerError", __value)?;
         }
-        map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let ::std::option::Option::Some(__value) = &self.target {
+            __map.serialize_entry("target", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MainError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MainError;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.ODataErrors.MainError` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.ODataErrors.MainError` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<MainError, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<MainError, __A::Error> {
                 let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> = ::std::option::Option::None;
                 let mut inner_error: ::std::option::Option<InnerError> = ::std::option::Option::None;
                 let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "code" => code = ::std::option::Option::Some(map.next_value()?),
-                        "details" => details = map.next_value()?,
-                        "innerError" => inner_error = map.next_value()?,
+                    match __key.as_str() {
+                        "code" => code = ::std::option::Option::Some(__map.next_value()?),
+                        "details" => details = __map.next_value()?,
+                        "innerError" => inner_error = __map.next_value()?,
                         "message" => {
-                            message = ::std::option::Option::Some(map.next_value()?);
+                            message = ::std::option::Option::Some(__map.next_value()?);
                         }
-                        "target" => target = map.next_value()?,
+                        "target" => target = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MainError {
                     code: code
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "code",
                         ))?,
                     details,
                     inner_error,
                     message: message
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "message",
                         ))?,
                     target,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Who attended one occurrence of a meeting, and when.
@@ -2504,53 +2515,53 @@ pub struct MeetingAttendanceReport {
     >,
 }
 impl ::serde::Serialize for MeetingAttendanceReport {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendance_records {
-            map.serialize_entry("attendanceRecords", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendance_records {
+            __map.serialize_entry("attendanceRecords", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.external_event_information {
-            map.serialize_entry("externalEventInformation", value)?;
+        if let ::std::option::Option::Some(__value) = &self.external_event_information {
+            __map.serialize_entry("externalEventInformation", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_end_date_time {
-            map.serialize_entry("meetingEndDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_end_date_time {
+            __map.serialize_entry("meetingEndDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_start_date_time {
-            map.serialize_entry("meetingStartDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_start_date_time {
+            __map.serialize_entry("meetingStartDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_participant_count {
-            map.serialize_entry("totalParticipantCount", value)?;
+        if let ::std::option::Option::Some(__value) = &self.total_participant_count {
+            __map.serialize_entry("totalParticipantCount", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MeetingAttendanceReport;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.meetingAttendanceReport` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.meetingAttendanceReport` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<MeetingAttendanceReport, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<MeetingAttendanceReport, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut attendance_records: ::std::option::Option<
@@ -2566,27 +2577,29 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                     crate::types::DateTimeOffset,
                 > = ::std::option::Option::None;
                 let mut total_participant_count: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
-                        "attendanceRecords" => attendance_records = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "attendanceRecords" => attendance_records = __map.next_value()?,
                         "externalEventInformation" => {
-                            external_event_information = map.next_value()?;
+                            external_event_information = __map.next_value()?;
                         }
-                        "meetingEndDateTime" => meeting_end_date_time = map.next_value()?,
+                        "meetingEndDateTime" => {
+                            meeting_end_date_time = __map.next_value()?;
+                        }
                         "meetingStartDateTime" => {
-                            meeting_start_date_time = map.next_value()?;
+                            meeting_start_date_time = __map.next_value()?;
                         }
                         "totalParticipantCount" => {
-                            total_participant_count = map.next_value()?;
+                            total_participant_count = __map.next_value()?;
                         }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2598,11 +2611,11 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                     meeting_end_date_time,
                     meeting_start_date_time,
                     total_participant_count,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// How much earlier meeting chat a newly added participant can see.
@@ -2633,37 +2646,37 @@ impl MeetingChatHistoryDefaultMode {
             Self::None => "none",
             Self::All => "all",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for MeetingChatHistoryDefaultMode {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for MeetingChatHistoryDefaultMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for MeetingChatHistoryDefaultMode {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingChatHistoryDefaultMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Whether and how the meeting chat is available.
@@ -2698,37 +2711,37 @@ impl MeetingChatMode {
             Self::Disabled => "disabled",
             Self::Limited => "limited",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for MeetingChatMode {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for MeetingChatMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for MeetingChatMode {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingChatMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Whether Live Share is on for the meeting.
@@ -2759,43 +2772,43 @@ impl MeetingLiveShareOptions {
             Self::Enabled => "enabled",
             Self::Disabled => "disabled",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for MeetingLiveShareOptions {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for MeetingLiveShareOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for MeetingLiveShareOptions {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingLiveShareOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// One participant of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeetingParticipantInfo {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.meetingParticipantInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -2819,60 +2832,60 @@ pub struct MeetingParticipantInfo {
     >,
 }
 impl ::serde::Serialize for MeetingParticipantInfo {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.identity {
-            map.serialize_entry("identity", value)?;
+        if let ::std::option::Option::Some(__value) = &self.identity {
+            __map.serialize_entry("identity", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
+        if let ::std::option::Option::Some(__value) = &self.role {
+            __map.serialize_entry("role", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.upn {
-            map.serialize_entry("upn", value)?;
+        if let ::std::option::Option::Some(__value) = &self.upn {
+            __map.serialize_entry("upn", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MeetingParticipantInfo;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.meetingParticipantInfo` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.meetingParticipantInfo` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<MeetingParticipantInfo, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<MeetingParticipantInfo, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut identity: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
                 let mut role: ::std::option::Option<OnlineMeetingRole> = ::std::option::Option::None;
                 let mut upn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "identity" => identity = map.next_value()?,
-                        "role" => role = map.next_value()?,
-                        "upn" => upn = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "identity" => identity = __map.next_value()?,
+                        "role" => role = __map.next_value()?,
+                        "upn" => upn = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2881,17 +2894,17 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
                     identity,
                     role,
                     upn,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// The organizer and attendees of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeetingParticipants {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.meetingParticipants` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -2911,57 +2924,57 @@ pub struct MeetingParticipants {
     >,
 }
 impl ::serde::Serialize for MeetingParticipants {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendees {
-            map.serialize_entry("attendees", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendees {
+            __map.serialize_entry("attendees", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.organizer {
-            map.serialize_entry("organizer", value)?;
+        if let ::std::option::Option::Some(__value) = &self.organizer {
+            __map.serialize_entry("organizer", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MeetingParticipants;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.meetingParticipants` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.meetingParticipants` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<MeetingParticipants, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<MeetingParticipants, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut attendees: ::std::option::Option<
                     ::std::vec::Vec<MeetingParticipantInfo>,
                 > = ::std::option::Option::None;
                 let mut organizer: ::std::option::Option<MeetingParticipantInfo> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "attendees" => attendees = map.next_value()?,
-                        "organizer" => organizer = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "attendees" => attendees = __map.next_value()?,
+                        "organizer" => organizer = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2969,11 +2982,11 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
                     odata_type,
                     attendees,
                     organizer,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// The body of every error response of Microsoft Graph.
@@ -2989,56 +3002,58 @@ pub struct ODataError {
     >,
 }
 impl ::serde::Serialize for ODataError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("error", &self.error)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        __map.serialize_entry("error", &self.error)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ODataError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ODataError;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.ODataErrors.ODataError` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.ODataErrors.ODataError` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<ODataError, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ODataError, __A::Error> {
                 let mut error: ::std::option::Option<MainError> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "error" => error = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "error" => {
+                            error = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ODataError {
                     error: error
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "error",
                         ))?,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// A Microsoft Teams meeting that people join online.
@@ -3250,185 +3265,188 @@ pub struct OnlineMeeting {
     >,
 }
 impl ::serde::Serialize for OnlineMeeting {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_attendee_to_enable_camera
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_attendee_to_enable_camera
         {
-            map.serialize_entry("allowAttendeeToEnableCamera", value)?;
+            __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_attendee_to_enable_mic {
-            map.serialize_entry("allowAttendeeToEnableMic", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
+        {
+            __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_breakout_rooms {
-            map.serialize_entry("allowBreakoutRooms", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
+            __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .allow_copying_and_sharing_meeting_content
         {
-            map.serialize_entry("allowCopyingAndSharingMeetingContent", value)?;
+            __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_live_share {
-            map.serialize_entry("allowLiveShare", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_live_share {
+            __map.serialize_entry("allowLiveShare", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_meeting_chat {
-            map.serialize_entry("allowMeetingChat", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
+            __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .allow_participants_to_change_name
         {
-            map.serialize_entry("allowParticipantsToChangeName", value)?;
+            __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_power_point_sharing {
-            map.serialize_entry("allowPowerPointSharing", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
+            __map.serialize_entry("allowPowerPointSharing", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_recording {
-            map.serialize_entry("allowRecording", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_recording {
+            __map.serialize_entry("allowRecording", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_teamwork_reactions {
-            map.serialize_entry("allowTeamworkReactions", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_teamwork_reactions {
+            __map.serialize_entry("allowTeamworkReactions", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_transcription {
-            map.serialize_entry("allowTranscription", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_transcription {
+            __map.serialize_entry("allowTranscription", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_whiteboard {
-            map.serialize_entry("allowWhiteboard", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
+            __map.serialize_entry("allowWhiteboard", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allowed_lobby_admitters {
-            map.serialize_entry("allowedLobbyAdmitters", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
+            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allowed_presenters {
-            map.serialize_entry("allowedPresenters", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
+            __map.serialize_entry("allowedPresenters", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendance_reports {
-            map.serialize_entry("attendanceReports", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
+            __map.serialize_entry("attendanceReports", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.audio_conferencing {
-            map.serialize_entry("audioConferencing", value)?;
+        if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
+            __map.serialize_entry("audioConferencing", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.chat_info {
-            map.serialize_entry("chatInfo", value)?;
+        if let ::std::option::Option::Some(__value) = &self.chat_info {
+            __map.serialize_entry("chatInfo", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.chat_restrictions {
-            map.serialize_entry("chatRestrictions", value)?;
+        if let ::std::option::Option::Some(__value) = &self.chat_restrictions {
+            __map.serialize_entry("chatRestrictions", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.cloud_video_interop_info {
-            map.serialize_entry("cloudVideoInteropInfo", value)?;
+        if let ::std::option::Option::Some(__value) = &self.cloud_video_interop_info {
+            __map.serialize_entry("cloudVideoInteropInfo", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.expiry_date_time {
-            map.serialize_entry("expiryDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
+            __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .is_end_to_end_encryption_enabled
         {
-            map.serialize_entry("isEndToEndEncryptionEnabled", value)?;
+            __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_entry_exit_announced {
-            map.serialize_entry("isEntryExitAnnounced", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
+            __map.serialize_entry("isEntryExitAnnounced", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_information {
-            map.serialize_entry("joinInformation", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_information {
+            __map.serialize_entry("joinInformation", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_meeting_id_settings {
-            map.serialize_entry("joinMeetingIdSettings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_meeting_id_settings {
+            __map.serialize_entry("joinMeetingIdSettings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_web_url {
-            map.serialize_entry("joinWebUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_web_url {
+            __map.serialize_entry("joinWebUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.lobby_bypass_settings {
-            map.serialize_entry("lobbyBypassSettings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.lobby_bypass_settings {
+            __map.serialize_entry("lobbyBypassSettings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_options_web_url {
-            map.serialize_entry("meetingOptionsWebUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_options_web_url {
+            __map.serialize_entry("meetingOptionsWebUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_spoken_language_tag {
-            map.serialize_entry("meetingSpokenLanguageTag", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_spoken_language_tag {
+            __map.serialize_entry("meetingSpokenLanguageTag", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_type {
-            map.serialize_entry("meetingType", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_type {
+            __map.serialize_entry("meetingType", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.record_automatically {
-            map.serialize_entry("recordAutomatically", value)?;
+        if let ::std::option::Option::Some(__value) = &self.record_automatically {
+            __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.sensitivity_label_assignment {
-            map.serialize_entry("sensitivityLabelAssignment", value)?;
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
+        {
+            __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .share_meeting_chat_history_default
         {
-            map.serialize_entry("shareMeetingChatHistoryDefault", value)?;
+            __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
+        if let ::std::option::Option::Some(__value) = &self.subject {
+            __map.serialize_entry("subject", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.video_teleconference_id {
-            map.serialize_entry("videoTeleconferenceId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
+            __map.serialize_entry("videoTeleconferenceId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.watermark_protection {
-            map.serialize_entry("watermarkProtection", value)?;
+        if let ::std::option::Option::Some(__value) = &self.watermark_protection {
+            __map.serialize_entry("watermarkProtection", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendee_report {
-            map.serialize_entry("attendeeReport", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendee_report {
+            __map.serialize_entry("attendeeReport", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.broadcast_settings {
-            map.serialize_entry("broadcastSettings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.broadcast_settings {
+            __map.serialize_entry("broadcastSettings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.creation_date_time {
-            map.serialize_entry("creationDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.creation_date_time {
+            __map.serialize_entry("creationDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date_time {
-            map.serialize_entry("endDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.end_date_time {
+            __map.serialize_entry("endDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.external_id {
+            __map.serialize_entry("externalId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_broadcast {
-            map.serialize_entry("isBroadcast", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_broadcast {
+            __map.serialize_entry("isBroadcast", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_template_id {
-            map.serialize_entry("meetingTemplateId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_template_id {
+            __map.serialize_entry("meetingTemplateId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.participants {
-            map.serialize_entry("participants", value)?;
+        if let ::std::option::Option::Some(__value) = &self.participants {
+            __map.serialize_entry("participants", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.recordings {
-            map.serialize_entry("recordings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.recordings {
+            __map.serialize_entry("recordings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.start_date_time {
-            map.serialize_entry("startDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.start_date_time {
+            __map.serialize_entry("startDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.transcripts {
-            map.serialize_entry("transcripts", value)?;
+        if let ::std::option::Option::Some(__value) = &self.transcripts {
+            __map.serialize_entry("transcripts", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OnlineMeeting;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.onlineMeeting` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.onlineMeeting` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<OnlineMeeting, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OnlineMeeting, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -3523,96 +3541,103 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                 let mut transcripts: ::std::option::Option<
                     ::std::vec::Vec<CallTranscript>,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
                         "allowAttendeeToEnableCamera" => {
-                            allow_attendee_to_enable_camera = map.next_value()?;
+                            allow_attendee_to_enable_camera = __map.next_value()?;
                         }
                         "allowAttendeeToEnableMic" => {
-                            allow_attendee_to_enable_mic = map.next_value()?;
+                            allow_attendee_to_enable_mic = __map.next_value()?;
                         }
-                        "allowBreakoutRooms" => allow_breakout_rooms = map.next_value()?,
+                        "allowBreakoutRooms" => {
+                            allow_breakout_rooms = __map.next_value()?;
+                        }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = map.next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map
+                                .next_value()?;
                         }
-                        "allowLiveShare" => allow_live_share = map.next_value()?,
-                        "allowMeetingChat" => allow_meeting_chat = map.next_value()?,
+                        "allowLiveShare" => allow_live_share = __map.next_value()?,
+                        "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
                         "allowParticipantsToChangeName" => {
-                            allow_participants_to_change_name = map.next_value()?;
+                            allow_participants_to_change_name = __map.next_value()?;
                         }
                         "allowPowerPointSharing" => {
-                            allow_power_point_sharing = map.next_value()?;
+                            allow_power_point_sharing = __map.next_value()?;
                         }
-                        "allowRecording" => allow_recording = map.next_value()?,
+                        "allowRecording" => allow_recording = __map.next_value()?,
                         "allowTeamworkReactions" => {
-                            allow_teamwork_reactions = map.next_value()?;
+                            allow_teamwork_reactions = __map.next_value()?;
                         }
-                        "allowTranscription" => allow_transcription = map.next_value()?,
-                        "allowWhiteboard" => allow_whiteboard = map.next_value()?,
+                        "allowTranscription" => allow_transcription = __map.next_value()?,
+                        "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
                         "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = map.next_value()?;
+                            allowed_lobby_admitters = __map.next_value()?;
                         }
-                        "allowedPresenters" => allowed_presenters = map.next_value()?,
-                        "attendanceReports" => attendance_reports = map.next_value()?,
-                        "audioConferencing" => audio_conferencing = map.next_value()?,
-                        "chatInfo" => chat_info = map.next_value()?,
-                        "chatRestrictions" => chat_restrictions = map.next_value()?,
+                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
+                        "attendanceReports" => attendance_reports = __map.next_value()?,
+                        "audioConferencing" => audio_conferencing = __map.next_value()?,
+                        "chatInfo" => chat_info = __map.next_value()?,
+                        "chatRestrictions" => chat_restrictions = __map.next_value()?,
                         "cloudVideoInteropInfo" => {
-                            cloud_video_interop_info = map.next_value()?;
+                            cloud_video_interop_info = __map.next_value()?;
                         }
-                        "expiryDateTime" => expiry_date_time = map.next_value()?,
+                        "expiryDateTime" => expiry_date_time = __map.next_value()?,
                         "isEndToEndEncryptionEnabled" => {
-                            is_end_to_end_encryption_enabled = map.next_value()?;
+                            is_end_to_end_encryption_enabled = __map.next_value()?;
                         }
                         "isEntryExitAnnounced" => {
-                            is_entry_exit_announced = map.next_value()?;
+                            is_entry_exit_announced = __map.next_value()?;
                         }
-                        "joinInformation" => join_information = map.next_value()?,
+                        "joinInformation" => join_information = __map.next_value()?,
                         "joinMeetingIdSettings" => {
-                            join_meeting_id_settings = map.next_value()?;
+                            join_meeting_id_settings = __map.next_value()?;
                         }
-                        "joinWebUrl" => join_web_url = map.next_value()?,
+                        "joinWebUrl" => join_web_url = __map.next_value()?,
                         "lobbyBypassSettings" => {
-                            lobby_bypass_settings = map.next_value()?;
+                            lobby_bypass_settings = __map.next_value()?;
                         }
                         "meetingOptionsWebUrl" => {
-                            meeting_options_web_url = map.next_value()?;
+                            meeting_options_web_url = __map.next_value()?;
                         }
                         "meetingSpokenLanguageTag" => {
-                            meeting_spoken_language_tag = map.next_value()?;
+                            meeting_spoken_language_tag = __map.next_value()?;
                         }
-                        "meetingType" => meeting_type = map.next_value()?,
-                        "recordAutomatically" => record_automatically = map.next_value()?,
+                        "meetingType" => meeting_type = __map.next_value()?,
+                        "recordAutomatically" => {
+                            record_automatically = __map.next_value()?;
+                        }
                         "sensitivityLabelAssignment" => {
-                            sensitivity_label_assignment = map.next_value()?;
+                            sensitivity_label_assignment = __map.next_value()?;
                         }
                         "shareMeetingChatHistoryDefault" => {
-                            share_meeting_chat_history_default = map.next_value()?;
+                            share_meeting_chat_history_default = __map.next_value()?;
                         }
-                        "subject" => subject = map.next_value()?,
+                        "subject" => subject = __map.next_value()?,
                         "videoTeleconferenceId" => {
-                            video_teleconference_id = map.next_value()?;
+                            video_teleconference_id = __map.next_value()?;
                         }
-                        "watermarkProtection" => watermark_protection = map.next_value()?,
-                        "attendeeReport" => attendee_report = map.next_value()?,
-                        "broadcastSettings" => broadcast_settings = map.next_value()?,
-                        "creationDateTime" => creation_date_time = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
-                        "externalId" => external_id = map.next_value()?,
-                        "isBroadcast" => is_broadcast = map.next_value()?,
-                        "meetingTemplateId" => meeting_template_id = map.next_value()?,
-                        "participants" => participants = map.next_value()?,
-                        "recordings" => recordings = map.next_value()?,
-                        "startDateTime" => start_date_time = map.next_value()?,
-                        "transcripts" => transcripts = map.next_value()?,
+                        "watermarkProtection" => {
+                            watermark_protection = __map.next_value()?;
+                        }
+                        "attendeeReport" => attendee_report = __map.next_value()?,
+                        "broadcastSettings" => broadcast_settings = __map.next_value()?,
+                        "creationDateTime" => creation_date_time = __map.next_value()?,
+                        "endDateTime" => end_date_time = __map.next_value()?,
+                        "externalId" => external_id = __map.next_value()?,
+                        "isBroadcast" => is_broadcast = __map.next_value()?,
+                        "meetingTemplateId" => meeting_template_id = __map.next_value()?,
+                        "participants" => participants = __map.next_value()?,
+                        "recordings" => recordings = __map.next_value()?,
+                        "startDateTime" => start_date_time = __map.next_value()?,
+                        "transcripts" => transcripts = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -3665,11 +3690,11 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                     recordings,
                     start_date_time,
                     transcripts,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// What every kind of online meeting has in common.
@@ -3837,152 +3862,155 @@ pub struct OnlineMeetingBase {
     >,
 }
 impl ::serde::Serialize for OnlineMeetingBase {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
+        if let ::std::option::Option::Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_attendee_to_enable_camera
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_attendee_to_enable_camera
         {
-            map.serialize_entry("allowAttendeeToEnableCamera", value)?;
+            __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_attendee_to_enable_mic {
-            map.serialize_entry("allowAttendeeToEnableMic", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
+        {
+            __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_breakout_rooms {
-            map.serialize_entry("allowBreakoutRooms", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
+            __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .allow_copying_and_sharing_meeting_content
         {
-            map.serialize_entry("allowCopyingAndSharingMeetingContent", value)?;
+            __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_live_share {
-            map.serialize_entry("allowLiveShare", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_live_share {
+            __map.serialize_entry("allowLiveShare", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_meeting_chat {
-            map.serialize_entry("allowMeetingChat", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
+            __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .allow_participants_to_change_name
         {
-            map.serialize_entry("allowParticipantsToChangeName", value)?;
+            __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_power_point_sharing {
-            map.serialize_entry("allowPowerPointSharing", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
+            __map.serialize_entry("allowPowerPointSharing", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_recording {
-            map.serialize_entry("allowRecording", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_recording {
+            __map.serialize_entry("allowRecording", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_teamwork_reactions {
-            map.serialize_entry("allowTeamworkReactions", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_teamwork_reactions {
+            __map.serialize_entry("allowTeamworkReactions", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_transcription {
-            map.serialize_entry("allowTranscription", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_transcription {
+            __map.serialize_entry("allowTranscription", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allow_whiteboard {
-            map.serialize_entry("allowWhiteboard", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
+            __map.serialize_entry("allowWhiteboard", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allowed_lobby_admitters {
-            map.serialize_entry("allowedLobbyAdmitters", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
+            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.allowed_presenters {
-            map.serialize_entry("allowedPresenters", value)?;
+        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
+            __map.serialize_entry("allowedPresenters", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attendance_reports {
-            map.serialize_entry("attendanceReports", value)?;
+        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
+            __map.serialize_entry("attendanceReports", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.audio_conferencing {
-            map.serialize_entry("audioConferencing", value)?;
+        if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
+            __map.serialize_entry("audioConferencing", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.chat_info {
-            map.serialize_entry("chatInfo", value)?;
+        if let ::std::option::Option::Some(__value) = &self.chat_info {
+            __map.serialize_entry("chatInfo", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.chat_restrictions {
-            map.serialize_entry("chatRestrictions", value)?;
+        if let ::std::option::Option::Some(__value) = &self.chat_restrictions {
+            __map.serialize_entry("chatRestrictions", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.cloud_video_interop_info {
-            map.serialize_entry("cloudVideoInteropInfo", value)?;
+        if let ::std::option::Option::Some(__value) = &self.cloud_video_interop_info {
+            __map.serialize_entry("cloudVideoInteropInfo", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.expiry_date_time {
-            map.serialize_entry("expiryDateTime", value)?;
+        if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
+            __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .is_end_to_end_encryption_enabled
         {
-            map.serialize_entry("isEndToEndEncryptionEnabled", value)?;
+            __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_entry_exit_announced {
-            map.serialize_entry("isEntryExitAnnounced", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
+            __map.serialize_entry("isEntryExitAnnounced", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_information {
-            map.serialize_entry("joinInformation", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_information {
+            __map.serialize_entry("joinInformation", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_meeting_id_settings {
-            map.serialize_entry("joinMeetingIdSettings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_meeting_id_settings {
+            __map.serialize_entry("joinMeetingIdSettings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.join_web_url {
-            map.serialize_entry("joinWebUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.join_web_url {
+            __map.serialize_entry("joinWebUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.lobby_bypass_settings {
-            map.serialize_entry("lobbyBypassSettings", value)?;
+        if let ::std::option::Option::Some(__value) = &self.lobby_bypass_settings {
+            __map.serialize_entry("lobbyBypassSettings", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_options_web_url {
-            map.serialize_entry("meetingOptionsWebUrl", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_options_web_url {
+            __map.serialize_entry("meetingOptionsWebUrl", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_spoken_language_tag {
-            map.serialize_entry("meetingSpokenLanguageTag", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_spoken_language_tag {
+            __map.serialize_entry("meetingSpokenLanguageTag", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.meeting_type {
-            map.serialize_entry("meetingType", value)?;
+        if let ::std::option::Option::Some(__value) = &self.meeting_type {
+            __map.serialize_entry("meetingType", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.record_automatically {
-            map.serialize_entry("recordAutomatically", value)?;
+        if let ::std::option::Option::Some(__value) = &self.record_automatically {
+            __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.sensitivity_label_assignment {
-            map.serialize_entry("sensitivityLabelAssignment", value)?;
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
+        {
+            __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self
+        if let ::std::option::Option::Some(__value) = &self
             .share_meeting_chat_history_default
         {
-            map.serialize_entry("shareMeetingChatHistoryDefault", value)?;
+            __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            map.serialize_entry("subject", value)?;
+        if let ::std::option::Option::Some(__value) = &self.subject {
+            __map.serialize_entry("subject", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.video_teleconference_id {
-            map.serialize_entry("videoTeleconferenceId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
+            __map.serialize_entry("videoTeleconferenceId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.watermark_protection {
-            map.serialize_entry("watermarkProtection", value)?;
+        if let ::std::option::Option::Some(__value) = &self.watermark_protection {
+            __map.serialize_entry("watermarkProtection", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OnlineMeetingBase;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.onlineMeetingBase` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.onlineMeetingBase` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<OnlineMeetingBase, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OnlineMeetingBase, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -4050,85 +4078,92 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                 let mut watermark_protection: ::std::option::Option<
                     WatermarkProtectionValues,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "id" => id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
                         "allowAttendeeToEnableCamera" => {
-                            allow_attendee_to_enable_camera = map.next_value()?;
+                            allow_attendee_to_enable_camera = __map.next_value()?;
                         }
                         "allowAttendeeToEnableMic" => {
-                            allow_attendee_to_enable_mic = map.next_value()?;
+                            allow_attendee_to_enable_mic = __map.next_value()?;
                         }
-                        "allowBreakoutRooms" => allow_breakout_rooms = map.next_value()?,
+                        "allowBreakoutRooms" => {
+                            allow_breakout_rooms = __map.next_value()?;
+                        }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = map.next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map
+                                .next_value()?;
                         }
-                        "allowLiveShare" => allow_live_share = map.next_value()?,
-                        "allowMeetingChat" => allow_meeting_chat = map.next_value()?,
+                        "allowLiveShare" => allow_live_share = __map.next_value()?,
+                        "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
                         "allowParticipantsToChangeName" => {
-                            allow_participants_to_change_name = map.next_value()?;
+                            allow_participants_to_change_name = __map.next_value()?;
                         }
                         "allowPowerPointSharing" => {
-                            allow_power_point_sharing = map.next_value()?;
+                            allow_power_point_sharing = __map.next_value()?;
                         }
-                        "allowRecording" => allow_recording = map.next_value()?,
+                        "allowRecording" => allow_recording = __map.next_value()?,
                         "allowTeamworkReactions" => {
-                            allow_teamwork_reactions = map.next_value()?;
+                            allow_teamwork_reactions = __map.next_value()?;
                         }
-                        "allowTranscription" => allow_transcription = map.next_value()?,
-                        "allowWhiteboard" => allow_whiteboard = map.next_value()?,
+                        "allowTranscription" => allow_transcription = __map.next_value()?,
+                        "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
                         "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = map.next_value()?;
+                            allowed_lobby_admitters = __map.next_value()?;
                         }
-                        "allowedPresenters" => allowed_presenters = map.next_value()?,
-                        "attendanceReports" => attendance_reports = map.next_value()?,
-                        "audioConferencing" => audio_conferencing = map.next_value()?,
-                        "chatInfo" => chat_info = map.next_value()?,
-                        "chatRestrictions" => chat_restrictions = map.next_value()?,
+                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
+                        "attendanceReports" => attendance_reports = __map.next_value()?,
+                        "audioConferencing" => audio_conferencing = __map.next_value()?,
+                        "chatInfo" => chat_info = __map.next_value()?,
+                        "chatRestrictions" => chat_restrictions = __map.next_value()?,
                         "cloudVideoInteropInfo" => {
-                            cloud_video_interop_info = map.next_value()?;
+                            cloud_video_interop_info = __map.next_value()?;
                         }
-                        "expiryDateTime" => expiry_date_time = map.next_value()?,
+                        "expiryDateTime" => expiry_date_time = __map.next_value()?,
                         "isEndToEndEncryptionEnabled" => {
-                            is_end_to_end_encryption_enabled = map.next_value()?;
+                            is_end_to_end_encryption_enabled = __map.next_value()?;
                         }
                         "isEntryExitAnnounced" => {
-                            is_entry_exit_announced = map.next_value()?;
+                            is_entry_exit_announced = __map.next_value()?;
                         }
-                        "joinInformation" => join_information = map.next_value()?,
+                        "joinInformation" => join_information = __map.next_value()?,
                         "joinMeetingIdSettings" => {
-                            join_meeting_id_settings = map.next_value()?;
+                            join_meeting_id_settings = __map.next_value()?;
                         }
-                        "joinWebUrl" => join_web_url = map.next_value()?,
+                        "joinWebUrl" => join_web_url = __map.next_value()?,
                         "lobbyBypassSettings" => {
-                            lobby_bypass_settings = map.next_value()?;
+                            lobby_bypass_settings = __map.next_value()?;
                         }
                         "meetingOptionsWebUrl" => {
-                            meeting_options_web_url = map.next_value()?;
+                            meeting_options_web_url = __map.next_value()?;
                         }
                         "meetingSpokenLanguageTag" => {
-                            meeting_spoken_language_tag = map.next_value()?;
+                            meeting_spoken_language_tag = __map.next_value()?;
                         }
-                        "meetingType" => meeting_type = map.next_value()?,
-                        "recordAutomatically" => record_automatically = map.next_value()?,
+                        "meetingType" => meeting_type = __map.next_value()?,
+                        "recordAutomatically" => {
+                            record_automatically = __map.next_value()?;
+                        }
                         "sensitivityLabelAssignment" => {
-                            sensitivity_label_assignment = map.next_value()?;
+                            sensitivity_label_assignment = __map.next_value()?;
                         }
                         "shareMeetingChatHistoryDefault" => {
-                            share_meeting_chat_history_default = map.next_value()?;
+                            share_meeting_chat_history_default = __map.next_value()?;
                         }
-                        "subject" => subject = map.next_value()?,
+                        "subject" => subject = __map.next_value()?,
                         "videoTeleconferenceId" => {
-                            video_teleconference_id = map.next_value()?;
+                            video_teleconference_id = __map.next_value()?;
                         }
-                        "watermarkProtection" => watermark_protection = map.next_value()?,
+                        "watermarkProtection" => {
+                            watermark_protection = __map.next_value()?;
+                        }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4170,11 +4205,11 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                     subject,
                     video_teleconference_id,
                     watermark_protection,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Who may present in the meeting.
@@ -4213,37 +4248,37 @@ impl OnlineMeetingPresenters {
             Self::RoleIsPresenter => "roleIsPresenter",
             Self::Organizer => "organizer",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for OnlineMeetingPresenters {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for OnlineMeetingPresenters {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for OnlineMeetingPresenters {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeetingPresenters {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// The role a participant has in the meeting.
@@ -4282,43 +4317,43 @@ impl OnlineMeetingRole {
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Producer => "producer",
             Self::Coorganizer => "coorganizer",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for OnlineMeetingRole {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for OnlineMeetingRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for OnlineMeetingRole {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeetingRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// The sensitivity label applied to a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineMeetingSensitivityLabelAssignment {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.onlineMeetingSensitivityLabelAssignment` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -4334,68 +4369,70 @@ pub struct OnlineMeetingSensitivityLabelAssignment {
     >,
 }
 impl ::serde::Serialize for OnlineMeetingSensitivityLabelAssignment {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.sensitivity_label_id {
-            map.serialize_entry("sensitivityLabelId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_id {
+            __map.serialize_entry("sensitivityLabelId", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OnlineMeetingSensitivityLabelAssignment;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str(
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str(
                     "a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object",
                 )
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: __A,
             ) -> ::std::result::Result<
                 OnlineMeetingSensitivityLabelAssignment,
-                A::Error,
+                __A::Error,
             > {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut sensitivity_label_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "sensitivityLabelId" => sensitivity_label_id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "sensitivityLabelId" => {
+                            sensitivity_label_id = __map.next_value()?;
+                        }
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OnlineMeetingSensitivityLabelAssignment {
                     odata_type,
                     sensitivity_label_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// The kind of meeting.
@@ -4438,43 +4475,43 @@ impl OnlineMeetingType {
             Self::Broadcast => "broadcast",
             Self::Meetnow => "meetnow",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
+            Self::Other(__value) => __value,
         }
     }
 }
 impl ::std::convert::From<&str> for OnlineMeetingType {
-    fn from(value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, value)
-            .unwrap_or_else(|| Self::Other(value.to_owned()))
+    fn from(__value: &str) -> Self {
+        crate::types::known_member(Self::KNOWN, __value)
+            .unwrap_or_else(|| Self::Other(__value.to_owned()))
     }
 }
 impl ::std::fmt::Display for OnlineMeetingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        __f.write_str(self.as_str())
     }
 }
 impl ::serde::Serialize for OnlineMeetingType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        __serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OnlineMeetingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let key = <crate::types::Key<
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        let __text = <crate::types::Key<
             'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(key.as_str()))
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Links a meeting to an event in another system.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualEventExternalInformation {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.virtualEventExternalInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -4494,57 +4531,59 @@ pub struct VirtualEventExternalInformation {
     >,
 }
 impl ::serde::Serialize for VirtualEventExternalInformation {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_id {
-            map.serialize_entry("applicationId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.application_id {
+            __map.serialize_entry("applicationId", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.external_event_id {
-            map.serialize_entry("externalEventId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.external_event_id {
+            __map.serialize_entry("externalEventId", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualEventExternalInformation;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.virtualEventExternalInformation` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str(
+                    "a `microsoft.graph.virtualEventExternalInformation` object",
+                )
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<VirtualEventExternalInformation, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<VirtualEventExternalInformation, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut application_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut external_event_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "applicationId" => application_id = map.next_value()?,
-                        "externalEventId" => external_event_id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "applicationId" => application_id = __map.next_value()?,
+                        "externalEventId" => external_event_id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4552,17 +4591,17 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
                     odata_type,
                     application_id,
                     external_event_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// How an attendee registered through an external system.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualEventExternalRegistrationInformation {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.virtualEventExternalRegistrationInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -4582,60 +4621,60 @@ pub struct VirtualEventExternalRegistrationInformation {
     >,
 }
 impl ::serde::Serialize for VirtualEventExternalRegistrationInformation {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.referrer {
-            map.serialize_entry("referrer", value)?;
+        if let ::std::option::Option::Some(__value) = &self.referrer {
+            __map.serialize_entry("referrer", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.registration_id {
-            map.serialize_entry("registrationId", value)?;
+        if let ::std::option::Option::Some(__value) = &self.registration_id {
+            __map.serialize_entry("registrationId", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualEventExternalRegistrationInformation;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str(
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str(
                     "a `microsoft.graph.virtualEventExternalRegistrationInformation` object",
                 )
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: __A,
             ) -> ::std::result::Result<
                 VirtualEventExternalRegistrationInformation,
-                A::Error,
+                __A::Error,
             > {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut referrer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
-                        "referrer" => referrer = map.next_value()?,
-                        "registrationId" => registration_id = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
+                        "referrer" => referrer = __map.next_value()?,
+                        "registrationId" => registration_id = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4643,17 +4682,17 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformat
                     odata_type,
                     referrer,
                     registration_id,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which meeting content carries a watermark.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatermarkProtectionValues {
-    /// The OData type of the value, when Graph names it.
+    /// The OData type of the value: `#microsoft.graph.watermarkProtectionValues` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -4673,58 +4712,59 @@ pub struct WatermarkProtectionValues {
     >,
 }
 impl ::serde::Serialize for WatermarkProtectionValues {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        __serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.odata_type {
-            map.serialize_entry("@odata.type", value)?;
+        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_enabled_for_content_sharing
+        if let ::std::option::Option::Some(__value) = &self
+            .is_enabled_for_content_sharing
         {
-            map.serialize_entry("isEnabledForContentSharing", value)?;
+            __map.serialize_entry("isEnabledForContentSharing", __value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_enabled_for_video {
-            map.serialize_entry("isEnabledForVideo", value)?;
+        if let ::std::option::Option::Some(__value) = &self.is_enabled_for_video {
+            __map.serialize_entry("isEnabledForVideo", __value)?;
         }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
+        for (__key, __value) in &self.additional_properties {
+            __map.serialize_entry(__key, __value)?;
         }
-        map.end()
+        __map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        __deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = WatermarkProtectionValues;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                f.write_str("a `microsoft.graph.watermarkProtectionValues` object")
+            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                __f.write_str("a `microsoft.graph.watermarkProtectionValues` object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> ::std::result::Result<WatermarkProtectionValues, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<WatermarkProtectionValues, __A::Error> {
                 let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut is_enabled_for_content_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut is_enabled_for_video: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut additional_properties = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __additional = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::types::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "@odata.type" => odata_type = map.next_value()?,
+                    match __key.as_str() {
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "isEnabledForContentSharing" => {
-                            is_enabled_for_content_sharing = map.next_value()?;
+                            is_enabled_for_content_sharing = __map.next_value()?;
                         }
-                        "isEnabledForVideo" => is_enabled_for_video = map.next_value()?,
+                        "isEnabledForVideo" => is_enabled_for_video = __map.next_value()?,
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4732,10 +4772,10 @@ impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
                     odata_type,
                     is_enabled_for_content_sharing,
                     is_enabled_for_video,
-                    additional_properties,
+                    additional_properties: __additional,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        __deserializer.deserialize_map(__Visitor)
     }
 }
