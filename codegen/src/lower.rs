@@ -320,19 +320,21 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Every property of the object schema `key`, inherited ones first.
-    fn flatten(&mut self, key: &str, at: &str) -> Result<Vec<Prop<'a>>, Error> {
+    /// Every property of the object schema `key`, inherited ones first. `via` is the node
+    /// that led here (the `$ref`, or the schema itself), where a cycle is reported.
+    fn flatten(&mut self, key: &str, via: &str) -> Result<Vec<Prop<'a>>, Error> {
         if let Some(start) = self.flattening.iter().position(|k| k == key) {
             let mut chain = self.flattening[start..].to_vec();
             chain.push(key.to_string());
-            return Err(self.invalid(at.into(), Problem::Cycle(chain.join(" -> "))));
+            return Err(self.invalid(via.into(), Problem::Cycle(chain.join(" -> "))));
         }
         self.flattening.push(key.to_string());
+        let here = schema_pointer(key);
         let result = match &self.schemas()[key] {
-            ReferenceOr::Item(s) => self.schema_props(s, at, 0),
+            ReferenceOr::Item(s) => self.schema_props(s, &here, 0),
             ReferenceOr::Reference { reference } => {
-                let target = self.component_key(reference, at)?;
-                self.flatten(target, &schema_pointer(target))
+                let target = self.component_key(reference, &here)?;
+                self.flatten(target, &here)
             }
         };
         self.flattening.pop();

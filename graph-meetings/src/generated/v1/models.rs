@@ -30,9 +30,7 @@ impl AllowedLobbyAdmitterRoles {
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizerAndCoOrganizersAndPresenters => {
-                "organizerAndCoOrganizersAndPresenters"
-            }
+            Self::OrganizerAndCoOrganizersAndPresenters => "organizerAndCoOrganizersAndPresenters",
             Self::OrganizerAndCoOrganizers => "organizerAndCoOrganizers",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Other(__value) => __value,
@@ -62,19 +60,13 @@ impl<'de> ::serde::Deserialize<'de> for AllowedLobbyAdmitterRoles {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// One stretch of time a participant spent in the meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttendanceInterval {
-    /// The OData type of the value: `#microsoft.graph.attendanceInterval` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// How long this stretch lasted, in seconds.
     ///
     /// JSON: `durationInSeconds`.
@@ -87,12 +79,13 @@ pub struct AttendanceInterval {
     ///
     /// JSON: `leaveDateTime`.
     pub leave_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
+    /// The OData type of the value: `#microsoft.graph.attendanceInterval` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for AttendanceInterval {
     fn serialize<__S: ::serde::Serializer>(
@@ -101,9 +94,6 @@ impl ::serde::Serialize for AttendanceInterval {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.duration_in_seconds {
             __map.serialize_entry("durationInSeconds", __value)?;
         }
@@ -112,6 +102,9 @@ impl ::serde::Serialize for AttendanceInterval {
         }
         if let ::std::option::Option::Some(__value) = &self.leave_date_time {
             __map.serialize_entry("leaveDateTime", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -133,34 +126,33 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AttendanceInterval, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut duration_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut join_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut leave_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
+                let mut duration_in_seconds: ::std::option::Option<i32> =
+                    ::std::option::Option::None;
+                let mut join_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut leave_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "durationInSeconds" => duration_in_seconds = __map.next_value()?,
                         "joinDateTime" => join_date_time = __map.next_value()?,
                         "leaveDateTime" => leave_date_time = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AttendanceInterval {
-                    odata_type,
                     duration_in_seconds,
                     join_date_time,
                     leave_date_time,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -171,14 +163,14 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
 /// Attendance of one participant, within an attendance report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttendanceRecord {
-    /// The OData type of the value: `#microsoft.graph.attendanceRecord` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.attendanceRecord` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Each stretch of time the participant was present.
     ///
     /// JSON: `attendanceIntervals`.
@@ -190,9 +182,8 @@ pub struct AttendanceRecord {
     /// Registration details from an external system, if any.
     ///
     /// JSON: `externalRegistrationInformation`.
-    pub external_registration_information: ::std::option::Option<
-        VirtualEventExternalRegistrationInformation,
-    >,
+    pub external_registration_information:
+        ::std::option::Option<VirtualEventExternalRegistrationInformation>,
     /// Who the participant is.
     ///
     /// JSON: `identity`.
@@ -211,10 +202,7 @@ pub struct AttendanceRecord {
     pub total_attendance_in_seconds: ::std::option::Option<i32>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for AttendanceRecord {
     fn serialize<__S: ::serde::Serializer>(
@@ -223,11 +211,11 @@ impl ::serde::Serialize for AttendanceRecord {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.attendance_intervals {
             __map.serialize_entry("attendanceIntervals", __value)?;
@@ -235,9 +223,7 @@ impl ::serde::Serialize for AttendanceRecord {
         if let ::std::option::Option::Some(__value) = &self.email_address {
             __map.serialize_entry("emailAddress", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .external_registration_information
-        {
+        if let ::std::option::Option::Some(__value) = &self.external_registration_information {
             __map.serialize_entry("externalRegistrationInformation", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.identity {
@@ -272,26 +258,32 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AttendanceRecord, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut attendance_intervals: ::std::option::Option<
                     ::std::vec::Vec<AttendanceInterval>,
                 > = ::std::option::Option::None;
-                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut external_registration_information: ::std::option::Option<
                     VirtualEventExternalRegistrationInformation,
                 > = ::std::option::Option::None;
                 let mut identity: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut total_attendance_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut registration_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut role: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut total_attendance_in_seconds: ::std::option::Option<i32> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "attendanceIntervals" => {
                             attendance_intervals = __map.next_value()?;
                         }
@@ -306,14 +298,13 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                             total_attendance_in_seconds = __map.next_value()?;
                         }
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AttendanceRecord {
-                    odata_type,
                     id,
+                    odata_type,
                     attendance_intervals,
                     email_address,
                     external_registration_information,
@@ -331,10 +322,6 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
 /// Dial-in details for joining the meeting by phone.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioConferencing {
-    /// The OData type of the value: `#microsoft.graph.audioConferencing` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The conference identifier to enter after dialling in.
     ///
     /// JSON: `conferenceId`.
@@ -350,9 +337,8 @@ pub struct AudioConferencing {
     /// All toll-free numbers of the meeting.
     ///
     /// JSON: `tollFreeNumbers`.
-    pub toll_free_numbers: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub toll_free_numbers:
+        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
     /// Toll number. Superseded by `tollNumbers`.
     ///
     /// JSON: `tollNumber`.
@@ -360,15 +346,15 @@ pub struct AudioConferencing {
     /// All toll numbers of the meeting.
     ///
     /// JSON: `tollNumbers`.
-    pub toll_numbers: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub toll_numbers:
+        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    /// The OData type of the value: `#microsoft.graph.audioConferencing` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for AudioConferencing {
     fn serialize<__S: ::serde::Serializer>(
@@ -377,9 +363,6 @@ impl ::serde::Serialize for AudioConferencing {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.conference_id {
             __map.serialize_entry("conferenceId", __value)?;
         }
@@ -397,6 +380,9 @@ impl ::serde::Serialize for AudioConferencing {
         }
         if let ::std::option::Option::Some(__value) = &self.toll_numbers {
             __map.serialize_entry("tollNumbers", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -418,43 +404,47 @@ impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AudioConferencing, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut conference_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut dialin_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut toll_free_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut conference_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut dialin_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut toll_free_number: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut toll_free_numbers: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut toll_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut toll_number: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut toll_numbers: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "conferenceId" => conference_id = __map.next_value()?,
                         "dialinUrl" => dialin_url = __map.next_value()?,
                         "tollFreeNumber" => toll_free_number = __map.next_value()?,
                         "tollFreeNumbers" => toll_free_numbers = __map.next_value()?,
                         "tollNumber" => toll_number = __map.next_value()?,
                         "tollNumbers" => toll_numbers = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AudioConferencing {
-                    odata_type,
                     conference_id,
                     dialin_url,
                     toll_free_number,
                     toll_free_numbers,
                     toll_number,
                     toll_numbers,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -477,10 +467,8 @@ pub enum BodyType {
 }
 impl BodyType {
     /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("text", Self::Text),
-        ("html", Self::Html),
-    ];
+    pub const KNOWN: &'static [(&'static str, Self)] =
+        &[("text", Self::Text), ("html", Self::Html)];
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -513,9 +501,7 @@ impl<'de> ::serde::Deserialize<'de> for BodyType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -578,19 +564,13 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingAudience {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Caption settings of a Teams live event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BroadcastMeetingCaptionSettings {
-    /// The OData type of the value: `#microsoft.graph.broadcastMeetingCaptionSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether captions are shown.
     ///
     /// JSON: `isCaptionEnabled`.
@@ -602,15 +582,15 @@ pub struct BroadcastMeetingCaptionSettings {
     /// Language tags the captions are translated into.
     ///
     /// JSON: `translationLanguages`.
-    pub translation_languages: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub translation_languages:
+        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    /// The OData type of the value: `#microsoft.graph.broadcastMeetingCaptionSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -619,9 +599,6 @@ impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.is_caption_enabled {
             __map.serialize_entry("isCaptionEnabled", __value)?;
         }
@@ -630,6 +607,9 @@ impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
         }
         if let ::std::option::Option::Some(__value) = &self.translation_languages {
             __map.serialize_entry("translationLanguages", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -645,42 +625,42 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BroadcastMeetingCaptionSettings;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.broadcastMeetingCaptionSettings` object",
-                )
+                __f.write_str("a `microsoft.graph.broadcastMeetingCaptionSettings` object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_caption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut spoken_language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_caption_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut spoken_language: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut translation_languages: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "isCaptionEnabled" => is_caption_enabled = __map.next_value()?,
                         "spokenLanguage" => spoken_language = __map.next_value()?,
                         "translationLanguages" => {
                             translation_languages = __map.next_value()?;
                         }
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(BroadcastMeetingCaptionSettings {
-                    odata_type,
                     is_caption_enabled,
                     spoken_language,
                     translation_languages,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -691,10 +671,6 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
 /// Settings that apply only to Teams live events.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BroadcastMeetingSettings {
-    /// The OData type of the value: `#microsoft.graph.broadcastMeetingSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Who may attend the live event.
     ///
     /// JSON: `allowedAudience`.
@@ -719,12 +695,13 @@ pub struct BroadcastMeetingSettings {
     ///
     /// JSON: `isVideoOnDemandEnabled`.
     pub is_video_on_demand_enabled: ::std::option::Option<bool>,
+    /// The OData type of the value: `#microsoft.graph.broadcastMeetingSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for BroadcastMeetingSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -733,9 +710,6 @@ impl ::serde::Serialize for BroadcastMeetingSettings {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.allowed_audience {
             __map.serialize_entry("allowedAudience", __value)?;
         }
@@ -745,9 +719,7 @@ impl ::serde::Serialize for BroadcastMeetingSettings {
         if let ::std::option::Option::Some(__value) = &self.is_attendee_report_enabled {
             __map.serialize_entry("isAttendeeReportEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_question_and_answer_enabled
-        {
+        if let ::std::option::Option::Some(__value) = &self.is_question_and_answer_enabled {
             __map.serialize_entry("isQuestionAndAnswerEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_recording_enabled {
@@ -755,6 +727,9 @@ impl ::serde::Serialize for BroadcastMeetingSettings {
         }
         if let ::std::option::Option::Some(__value) = &self.is_video_on_demand_enabled {
             __map.serialize_entry("isVideoOnDemandEnabled", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -776,23 +751,25 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BroadcastMeetingSettings, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut allowed_audience: ::std::option::Option<
-                    BroadcastMeetingAudience,
-                > = ::std::option::Option::None;
-                let mut captions: ::std::option::Option<
-                    BroadcastMeetingCaptionSettings,
-                > = ::std::option::Option::None;
-                let mut is_attendee_report_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_question_and_answer_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_recording_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_video_on_demand_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allowed_audience: ::std::option::Option<BroadcastMeetingAudience> =
+                    ::std::option::Option::None;
+                let mut captions: ::std::option::Option<BroadcastMeetingCaptionSettings> =
+                    ::std::option::Option::None;
+                let mut is_attendee_report_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_question_and_answer_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_recording_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_video_on_demand_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "allowedAudience" => allowed_audience = __map.next_value()?,
                         "captions" => captions = __map.next_value()?,
                         "isAttendeeReportEnabled" => {
@@ -807,20 +784,20 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                         "isVideoOnDemandEnabled" => {
                             is_video_on_demand_enabled = __map.next_value()?;
                         }
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(BroadcastMeetingSettings {
-                    odata_type,
                     allowed_audience,
                     captions,
                     is_attendee_report_enabled,
                     is_question_and_answer_enabled,
                     is_recording_enabled,
                     is_video_on_demand_enabled,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -831,14 +808,14 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
 /// A recording of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallRecording {
-    /// The OData type of the value: `#microsoft.graph.callRecording` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.callRecording` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the call the recording belongs to. Read-only.
     ///
     /// JSON: `callId`.
@@ -873,10 +850,7 @@ pub struct CallRecording {
     pub recording_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for CallRecording {
     fn serialize<__S: ::serde::Serializer>(
@@ -885,11 +859,11 @@ impl ::serde::Serialize for CallRecording {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.call_id {
             __map.serialize_entry("callId", __value)?;
@@ -935,31 +909,33 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CallRecording, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut recording_content_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut call_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut content: ::std::option::Option<crate::types::Base64Url> =
+                    ::std::option::Option::None;
+                let mut content_correlation_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut created_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut meeting_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_organizer: ::std::option::Option<IdentitySet> =
+                    ::std::option::Option::None;
+                let mut recording_content_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "callId" => call_id = __map.next_value()?,
                         "content" => content = __map.next_value()?,
                         "contentCorrelationId" => {
@@ -973,14 +949,13 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                             recording_content_url = __map.next_value()?;
                         }
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CallRecording {
-                    odata_type,
                     id,
+                    odata_type,
                     call_id,
                     content,
                     content_correlation_id,
@@ -999,14 +974,14 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
 /// A transcript of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallTranscript {
-    /// The OData type of the value: `#microsoft.graph.callTranscript` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.callTranscript` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the call the transcript belongs to. Read-only.
     ///
     /// JSON: `callId`.
@@ -1045,10 +1020,7 @@ pub struct CallTranscript {
     pub transcript_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for CallTranscript {
     fn serialize<__S: ::serde::Serializer>(
@@ -1057,11 +1029,11 @@ impl ::serde::Serialize for CallTranscript {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.call_id {
             __map.serialize_entry("callId", __value)?;
@@ -1110,34 +1082,35 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CallTranscript, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut metadata_content: ::std::option::Option<
-                    crate::types::Base64Url,
-                > = ::std::option::Option::None;
-                let mut transcript_content_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut call_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut content: ::std::option::Option<crate::types::Base64Url> =
+                    ::std::option::Option::None;
+                let mut content_correlation_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut created_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut meeting_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_organizer: ::std::option::Option<IdentitySet> =
+                    ::std::option::Option::None;
+                let mut metadata_content: ::std::option::Option<crate::types::Base64Url> =
+                    ::std::option::Option::None;
+                let mut transcript_content_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "callId" => call_id = __map.next_value()?,
                         "content" => content = __map.next_value()?,
                         "contentCorrelationId" => {
@@ -1152,14 +1125,13 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                             transcript_content_url = __map.next_value()?;
                         }
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CallTranscript {
-                    odata_type,
                     id,
+                    odata_type,
                     call_id,
                     content,
                     content_correlation_id,
@@ -1179,10 +1151,6 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
 /// Identifies the Teams chat thread that belongs to a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatInfo {
-    /// The OData type of the value: `#microsoft.graph.chatInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of a message in the thread.
     ///
     /// JSON: `messageId`.
@@ -1195,12 +1163,13 @@ pub struct ChatInfo {
     ///
     /// JSON: `threadId`.
     pub thread_id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.chatInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for ChatInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -1209,9 +1178,6 @@ impl ::serde::Serialize for ChatInfo {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.message_id {
             __map.serialize_entry("messageId", __value)?;
         }
@@ -1220,6 +1186,9 @@ impl ::serde::Serialize for ChatInfo {
         }
         if let ::std::option::Option::Some(__value) = &self.thread_id {
             __map.serialize_entry("threadId", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1241,34 +1210,35 @@ impl<'de> ::serde::Deserialize<'de> for ChatInfo {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatInfo, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut reply_chain_message_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut thread_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut message_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut reply_chain_message_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut thread_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "messageId" => message_id = __map.next_value()?,
                         "replyChainMessageId" => {
                             reply_chain_message_id = __map.next_value()?;
                         }
                         "threadId" => thread_id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatInfo {
-                    odata_type,
                     message_id,
                     reply_chain_message_id,
                     thread_id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1279,20 +1249,17 @@ impl<'de> ::serde::Deserialize<'de> for ChatInfo {
 /// Limits on what may be posted in the meeting chat.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatRestrictions {
-    /// The OData type of the value: `#microsoft.graph.chatRestrictions` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// When true, only text may be posted.
     ///
     /// JSON: `allowTextOnly`.
     pub allow_text_only: ::std::option::Option<bool>,
+    /// The OData type of the value: `#microsoft.graph.chatRestrictions` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for ChatRestrictions {
     fn serialize<__S: ::serde::Serializer>(
@@ -1301,11 +1268,11 @@ impl ::serde::Serialize for ChatRestrictions {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.allow_text_only {
             __map.serialize_entry("allowTextOnly", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1327,24 +1294,24 @@ impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatRestrictions, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut allow_text_only: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "allowTextOnly" => allow_text_only = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatRestrictions {
-                    odata_type,
                     allow_text_only,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1355,10 +1322,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
 /// How third-party video conferencing systems can join.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloudVideoInteropInfo {
-    /// The OData type of the value: `#microsoft.graph.cloudVideoInteropInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Web page with more joining details.
     ///
     /// JSON: `moreInfoWebUrl`.
@@ -1371,12 +1334,13 @@ pub struct CloudVideoInteropInfo {
     ///
     /// JSON: `videoTeleconferenceId`.
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.cloudVideoInteropInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for CloudVideoInteropInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -1385,9 +1349,6 @@ impl ::serde::Serialize for CloudVideoInteropInfo {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.more_info_web_url {
             __map.serialize_entry("moreInfoWebUrl", __value)?;
         }
@@ -1396,6 +1357,9 @@ impl ::serde::Serialize for CloudVideoInteropInfo {
         }
         if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
             __map.serialize_entry("videoTeleconferenceId", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1417,36 +1381,35 @@ impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CloudVideoInteropInfo, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut more_info_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut tenant_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+                let mut more_info_web_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut tenant_key: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "moreInfoWebUrl" => more_info_web_url = __map.next_value()?,
                         "tenantKey" => tenant_key = __map.next_value()?,
                         "videoTeleconferenceId" => {
                             video_teleconference_id = __map.next_value()?;
                         }
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CloudVideoInteropInfo {
-                    odata_type,
                     more_info_web_url,
                     tenant_key,
                     video_teleconference_id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1483,10 +1446,7 @@ pub struct CreateOrGetRequest {
     pub subject: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for CreateOrGetRequest {
     fn serialize<__S: ::serde::Serializer>(
@@ -1534,43 +1494,40 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
                 mut __map: __A,
             ) -> ::std::result::Result<CreateOrGetRequest, __A::Error> {
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut external_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut participants: ::std::option::Option<MeetingParticipants> =
+                    ::std::option::Option::None;
+                let mut start_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut subject: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "chatInfo" => chat_info = __map.next_value()?,
                         "endDateTime" => end_date_time = __map.next_value()?,
                         "externalId" => {
-                            external_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
+                            external_id = ::std::option::Option::Some(__map.next_value()?);
                         }
                         "participants" => participants = __map.next_value()?,
                         "startDateTime" => start_date_time = __map.next_value()?,
                         "subject" => subject = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CreateOrGetRequest {
                     chat_info,
                     end_date_time,
-                    external_id: external_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "externalId",
-                        ))?,
+                    external_id: external_id.ok_or_else(|| {
+                        <__A::Error as ::serde::de::Error>::missing_field("externalId")
+                    })?,
                     participants,
                     start_date_time,
                     subject,
@@ -1584,20 +1541,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
 /// Base of every addressable Graph resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entity {
-    /// The OData type of the value: `#microsoft.graph.entity` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.entity` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for Entity {
     fn serialize<__S: ::serde::Serializer>(
@@ -1606,11 +1560,11 @@ impl ::serde::Serialize for Entity {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1632,24 +1586,25 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Entity, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(Entity {
-                    odata_type,
                     id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1674,10 +1629,7 @@ pub struct ErrorDetails {
     pub target: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for ErrorDetails {
     fn serialize<__S: ::serde::Serializer>(
@@ -1711,12 +1663,15 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ErrorDetails, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut code: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut target: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "code" => code = ::std::option::Option::Some(__map.next_value()?),
@@ -1725,20 +1680,16 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
                         }
                         "target" => target = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ErrorDetails {
                     code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
-                    message: message
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field("code"))?,
+                    message: message.ok_or_else(|| {
+                        <__A::Error as ::serde::de::Error>::missing_field("message")
+                    })?,
                     target,
                     additional_properties: __additional,
                 })
@@ -1750,10 +1701,6 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
 /// A user, device or application that takes part in something.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Identity {
-    /// The OData type of the value: `#microsoft.graph.identity` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Name to show for the identity; may be stale or missing.
     ///
     /// JSON: `displayName`.
@@ -1762,12 +1709,13 @@ pub struct Identity {
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.identity` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for Identity {
     fn serialize<__S: ::serde::Serializer>(
@@ -1776,14 +1724,14 @@ impl ::serde::Serialize for Identity {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.display_name {
             __map.serialize_entry("displayName", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1805,27 +1753,29 @@ impl<'de> ::serde::Deserialize<'de> for Identity {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Identity, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "displayName" => display_name = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(Identity {
-                    odata_type,
                     display_name,
                     id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1836,10 +1786,6 @@ impl<'de> ::serde::Deserialize<'de> for Identity {
 /// A participant described as a user, a device and/or an application.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentitySet {
-    /// The OData type of the value: `#microsoft.graph.identitySet` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The application, if any.
     ///
     /// JSON: `application`.
@@ -1852,12 +1798,13 @@ pub struct IdentitySet {
     ///
     /// JSON: `user`.
     pub user: ::std::option::Option<Identity>,
+    /// The OData type of the value: `#microsoft.graph.identitySet` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for IdentitySet {
     fn serialize<__S: ::serde::Serializer>(
@@ -1866,9 +1813,6 @@ impl ::serde::Serialize for IdentitySet {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.application {
             __map.serialize_entry("application", __value)?;
         }
@@ -1877,6 +1821,9 @@ impl ::serde::Serialize for IdentitySet {
         }
         if let ::std::option::Option::Some(__value) = &self.user {
             __map.serialize_entry("user", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -1898,30 +1845,30 @@ impl<'de> ::serde::Deserialize<'de> for IdentitySet {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<IdentitySet, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut application: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut device: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut user: ::std::option::Option<Identity> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "application" => application = __map.next_value()?,
                         "device" => device = __map.next_value()?,
                         "user" => user = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(IdentitySet {
-                    odata_type,
                     application,
                     device,
                     user,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -1946,10 +1893,7 @@ pub struct InnerError {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for InnerError {
     fn serialize<__S: ::serde::Serializer>(
@@ -1987,22 +1931,22 @@ impl<'de> ::serde::Deserialize<'de> for InnerError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<InnerError, __A::Error> {
-                let mut client_request_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::types::DateTimeOffset> = ::std::option::Option::None;
-                let mut request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut client_request_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut date: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut request_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "client-request-id" => client_request_id = __map.next_value()?,
                         "date" => date = __map.next_value()?,
                         "request-id" => request_id = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2020,10 +1964,6 @@ impl<'de> ::serde::Deserialize<'de> for InnerError {
 /// Text or HTML content together with its encoding.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemBody {
-    /// The OData type of the value: `#microsoft.graph.itemBody` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The content itself.
     ///
     /// JSON: `content`.
@@ -2032,12 +1972,13 @@ pub struct ItemBody {
     ///
     /// JSON: `contentType`.
     pub content_type: ::std::option::Option<BodyType>,
+    /// The OData type of the value: `#microsoft.graph.itemBody` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for ItemBody {
     fn serialize<__S: ::serde::Serializer>(
@@ -2046,14 +1987,14 @@ impl ::serde::Serialize for ItemBody {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.content {
             __map.serialize_entry("content", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.content_type {
             __map.serialize_entry("contentType", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2075,27 +2016,28 @@ impl<'de> ::serde::Deserialize<'de> for ItemBody {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ItemBody, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut content_type: ::std::option::Option<BodyType> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "content" => content = __map.next_value()?,
                         "contentType" => content_type = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ItemBody {
-                    odata_type,
                     content,
                     content_type,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -2106,10 +2048,6 @@ impl<'de> ::serde::Deserialize<'de> for ItemBody {
 /// The numeric meeting ID and passcode for joining by ID.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinMeetingIdSettings {
-    /// The OData type of the value: `#microsoft.graph.joinMeetingIdSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether joining by meeting ID needs a passcode; when true the service generates one.
     ///
     /// JSON: `isPasscodeRequired`.
@@ -2122,12 +2060,13 @@ pub struct JoinMeetingIdSettings {
     ///
     /// JSON: `passcode`.
     pub passcode: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.joinMeetingIdSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for JoinMeetingIdSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -2136,9 +2075,6 @@ impl ::serde::Serialize for JoinMeetingIdSettings {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.is_passcode_required {
             __map.serialize_entry("isPasscodeRequired", __value)?;
         }
@@ -2147,6 +2083,9 @@ impl ::serde::Serialize for JoinMeetingIdSettings {
         }
         if let ::std::option::Option::Some(__value) = &self.passcode {
             __map.serialize_entry("passcode", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2168,32 +2107,35 @@ impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<JoinMeetingIdSettings, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_passcode_required: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut passcode: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_passcode_required: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut join_meeting_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut passcode: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "isPasscodeRequired" => {
                             is_passcode_required = __map.next_value()?;
                         }
                         "joinMeetingId" => join_meeting_id = __map.next_value()?,
                         "passcode" => passcode = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(JoinMeetingIdSettings {
-                    odata_type,
                     is_passcode_required,
                     join_meeting_id,
                     passcode,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -2233,7 +2175,10 @@ impl LobbyBypassScope {
         ("everyone", Self::Everyone),
         ("unknownFutureValue", Self::UnknownFutureValue),
         ("invited", Self::Invited),
-        ("organizationExcludingGuests", Self::OrganizationExcludingGuests),
+        (
+            "organizationExcludingGuests",
+            Self::OrganizationExcludingGuests,
+        ),
     ];
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
@@ -2272,19 +2217,13 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassScope {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Who goes straight into the meeting without waiting in the lobby.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LobbyBypassSettings {
-    /// The OData type of the value: `#microsoft.graph.lobbyBypassSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether people who dial in by phone skip the lobby.
     ///
     /// JSON: `isDialInBypassEnabled`.
@@ -2293,12 +2232,13 @@ pub struct LobbyBypassSettings {
     ///
     /// JSON: `scope`.
     pub scope: ::std::option::Option<LobbyBypassScope>,
+    /// The OData type of the value: `#microsoft.graph.lobbyBypassSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for LobbyBypassSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -2307,14 +2247,14 @@ impl ::serde::Serialize for LobbyBypassSettings {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.is_dial_in_bypass_enabled {
             __map.serialize_entry("isDialInBypassEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.scope {
             __map.serialize_entry("scope", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2336,29 +2276,31 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LobbyBypassSettings, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<LobbyBypassScope> = ::std::option::Option::None;
+                let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut scope: ::std::option::Option<LobbyBypassScope> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "isDialInBypassEnabled" => {
                             is_dial_in_bypass_enabled = __map.next_value()?;
                         }
                         "scope" => scope = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LobbyBypassSettings {
-                    odata_type,
                     is_dial_in_bypass_enabled,
                     scope,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -2373,12 +2315,6 @@ pub struct MainError {
     ///
     /// JSON: `code`.
     pub code: ::std::string::String,
-    /// Further details of the error.
-    ///
-    /// JSON: `details`.
-    pub details: ::std::option::Option<::std::vec::Vec<ErrorDetails>>,
-    /// JSON: `innerError`.
-    pub inner_error: ::std::option::Option<InnerError>,
     /// A human-readable description of the error.
     ///
     /// JSON: `message`.
@@ -2387,12 +2323,15 @@ pub struct MainError {
     ///
     /// JSON: `target`.
     pub target: ::std::option::Option<::std::string::String>,
+    /// Further details of the error.
+    ///
+    /// JSON: `details`.
+    pub details: ::std::option::Option<::std::vec::Vec<ErrorDetails>>,
+    /// JSON: `innerError`.
+    pub inner_error: ::std::option::Option<InnerError>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for MainError {
     fn serialize<__S: ::serde::Serializer>(
@@ -2402,15 +2341,15 @@ impl ::serde::Serialize for MainError {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
         __map.serialize_entry("code", &self.code)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let ::std::option::Option::Some(__value) = &self.target {
+            __map.serialize_entry("target", __value)?;
+        }
         if let ::std::option::Option::Some(__value) = &self.details {
             __map.serialize_entry("details", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.inner_error {
             __map.serialize_entry("innerError", __value)?;
-        }
-        __map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2432,41 +2371,42 @@ impl<'de> ::serde::Deserialize<'de> for MainError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MainError, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> = ::std::option::Option::None;
-                let mut inner_error: ::std::option::Option<InnerError> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut code: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut target: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> =
+                    ::std::option::Option::None;
+                let mut inner_error: ::std::option::Option<InnerError> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "code" => code = ::std::option::Option::Some(__map.next_value()?),
-                        "details" => details = __map.next_value()?,
-                        "innerError" => inner_error = __map.next_value()?,
                         "message" => {
                             message = ::std::option::Option::Some(__map.next_value()?);
                         }
                         "target" => target = __map.next_value()?,
+                        "details" => details = __map.next_value()?,
+                        "innerError" => inner_error = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MainError {
                     code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field("code"))?,
+                    message: message.ok_or_else(|| {
+                        <__A::Error as ::serde::de::Error>::missing_field("message")
+                    })?,
+                    target,
                     details,
                     inner_error,
-                    message: message
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
-                    target,
                     additional_properties: __additional,
                 })
             }
@@ -2477,24 +2417,19 @@ impl<'de> ::serde::Deserialize<'de> for MainError {
 /// Who attended one occurrence of a meeting, and when.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeetingAttendanceReport {
-    /// The OData type of the value: `#microsoft.graph.meetingAttendanceReport` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// One record per participant. Read-only.
+    /// The OData type of the value: `#microsoft.graph.meetingAttendanceReport` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
-    /// JSON: `attendanceRecords`.
-    pub attendance_records: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Links to events in external systems. Read-only.
     ///
     /// JSON: `externalEventInformation`.
-    pub external_event_information: ::std::option::Option<
-        ::std::vec::Vec<VirtualEventExternalInformation>,
-    >,
+    pub external_event_information:
+        ::std::option::Option<::std::vec::Vec<VirtualEventExternalInformation>>,
     /// When the meeting ended. Read-only.
     ///
     /// JSON: `meetingEndDateTime`.
@@ -2507,12 +2442,13 @@ pub struct MeetingAttendanceReport {
     ///
     /// JSON: `totalParticipantCount`.
     pub total_participant_count: ::std::option::Option<i32>,
+    /// One record per participant. Read-only.
+    ///
+    /// JSON: `attendanceRecords`.
+    pub attendance_records: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for MeetingAttendanceReport {
     fn serialize<__S: ::serde::Serializer>(
@@ -2521,14 +2457,11 @@ impl ::serde::Serialize for MeetingAttendanceReport {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.attendance_records {
-            __map.serialize_entry("attendanceRecords", __value)?;
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.external_event_information {
             __map.serialize_entry("externalEventInformation", __value)?;
@@ -2541,6 +2474,9 @@ impl ::serde::Serialize for MeetingAttendanceReport {
         }
         if let ::std::option::Option::Some(__value) = &self.total_participant_count {
             __map.serialize_entry("totalParticipantCount", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.attendance_records {
+            __map.serialize_entry("attendanceRecords", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2562,29 +2498,30 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingAttendanceReport, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut attendance_records: ::std::option::Option<
-                    ::std::vec::Vec<AttendanceRecord>,
-                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut external_event_information: ::std::option::Option<
                     ::std::vec::Vec<VirtualEventExternalInformation>,
                 > = ::std::option::Option::None;
-                let mut meeting_end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
+                let mut meeting_end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
                 let mut meeting_start_date_time: ::std::option::Option<
                     crate::types::DateTimeOffset,
                 > = ::std::option::Option::None;
-                let mut total_participant_count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total_participant_count: ::std::option::Option<i32> =
+                    ::std::option::Option::None;
+                let mut attendance_records: ::std::option::Option<
+                    ::std::vec::Vec<AttendanceRecord>,
+                > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
-                        "attendanceRecords" => attendance_records = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "externalEventInformation" => {
                             external_event_information = __map.next_value()?;
                         }
@@ -2597,20 +2534,20 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                         "totalParticipantCount" => {
                             total_participant_count = __map.next_value()?;
                         }
+                        "attendanceRecords" => attendance_records = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MeetingAttendanceReport {
-                    odata_type,
                     id,
-                    attendance_records,
+                    odata_type,
                     external_event_information,
                     meeting_end_date_time,
                     meeting_start_date_time,
                     total_participant_count,
+                    attendance_records,
                     additional_properties: __additional,
                 })
             }
@@ -2673,9 +2610,7 @@ impl<'de> ::serde::Deserialize<'de> for MeetingChatHistoryDefaultMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2738,9 +2673,7 @@ impl<'de> ::serde::Deserialize<'de> for MeetingChatMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2799,19 +2732,13 @@ impl<'de> ::serde::Deserialize<'de> for MeetingLiveShareOptions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// One participant of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeetingParticipantInfo {
-    /// The OData type of the value: `#microsoft.graph.meetingParticipantInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Who the participant is.
     ///
     /// JSON: `identity`.
@@ -2824,12 +2751,13 @@ pub struct MeetingParticipantInfo {
     ///
     /// JSON: `upn`.
     pub upn: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.meetingParticipantInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for MeetingParticipantInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -2838,9 +2766,6 @@ impl ::serde::Serialize for MeetingParticipantInfo {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.identity {
             __map.serialize_entry("identity", __value)?;
         }
@@ -2849,6 +2774,9 @@ impl ::serde::Serialize for MeetingParticipantInfo {
         }
         if let ::std::option::Option::Some(__value) = &self.upn {
             __map.serialize_entry("upn", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2870,30 +2798,32 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingParticipantInfo, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut identity: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut role: ::std::option::Option<OnlineMeetingRole> = ::std::option::Option::None;
-                let mut upn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut role: ::std::option::Option<OnlineMeetingRole> =
+                    ::std::option::Option::None;
+                let mut upn: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "identity" => identity = __map.next_value()?,
                         "role" => role = __map.next_value()?,
                         "upn" => upn = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MeetingParticipantInfo {
-                    odata_type,
                     identity,
                     role,
                     upn,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -2904,10 +2834,6 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
 /// The organizer and attendees of a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeetingParticipants {
-    /// The OData type of the value: `#microsoft.graph.meetingParticipants` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Everyone invited besides the organizer.
     ///
     /// JSON: `attendees`.
@@ -2916,12 +2842,13 @@ pub struct MeetingParticipants {
     ///
     /// JSON: `organizer`.
     pub organizer: ::std::option::Option<MeetingParticipantInfo>,
+    /// The OData type of the value: `#microsoft.graph.meetingParticipants` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for MeetingParticipants {
     fn serialize<__S: ::serde::Serializer>(
@@ -2930,14 +2857,14 @@ impl ::serde::Serialize for MeetingParticipants {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.attendees {
             __map.serialize_entry("attendees", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.organizer {
             __map.serialize_entry("organizer", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -2959,29 +2886,29 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingParticipants, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut attendees: ::std::option::Option<
-                    ::std::vec::Vec<MeetingParticipantInfo>,
-                > = ::std::option::Option::None;
-                let mut organizer: ::std::option::Option<MeetingParticipantInfo> = ::std::option::Option::None;
+                let mut attendees: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>> =
+                    ::std::option::Option::None;
+                let mut organizer: ::std::option::Option<MeetingParticipantInfo> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "attendees" => attendees = __map.next_value()?,
                         "organizer" => organizer = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MeetingParticipants {
-                    odata_type,
                     attendees,
                     organizer,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -2996,10 +2923,7 @@ pub struct ODataError {
     pub error: MainError,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for ODataError {
     fn serialize<__S: ::serde::Serializer>(
@@ -3031,24 +2955,22 @@ impl<'de> ::serde::Deserialize<'de> for ODataError {
             ) -> ::std::result::Result<ODataError, __A::Error> {
                 let mut error: ::std::option::Option<MainError> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
                             error = ::std::option::Option::Some(__map.next_value()?);
                         }
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ODataError {
-                    error: error
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "error",
-                        ))?,
+                    error: error.ok_or_else(|| {
+                        <__A::Error as ::serde::de::Error>::missing_field("error")
+                    })?,
                     additional_properties: __additional,
                 })
             }
@@ -3059,14 +2981,14 @@ impl<'de> ::serde::Deserialize<'de> for ODataError {
 /// A Microsoft Teams meeting that people join online.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineMeeting {
-    /// The OData type of the value: `#microsoft.graph.onlineMeeting` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.onlineMeeting` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether attendees may turn on their cameras.
     ///
     /// JSON: `allowAttendeeToEnableCamera`.
@@ -3083,6 +3005,14 @@ pub struct OnlineMeeting {
     ///
     /// JSON: `allowCopyingAndSharingMeetingContent`.
     pub allow_copying_and_sharing_meeting_content: ::std::option::Option<bool>,
+    /// Who may admit people from the lobby.
+    ///
+    /// JSON: `allowedLobbyAdmitters`.
+    pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
+    /// Who may present.
+    ///
+    /// JSON: `allowedPresenters`.
+    pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
     /// Whether Live Share is on.
     ///
     /// JSON: `allowLiveShare`.
@@ -3115,20 +3045,6 @@ pub struct OnlineMeeting {
     ///
     /// JSON: `allowWhiteboard`.
     pub allow_whiteboard: ::std::option::Option<bool>,
-    /// Who may admit people from the lobby.
-    ///
-    /// JSON: `allowedLobbyAdmitters`.
-    pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
-    /// Who may present.
-    ///
-    /// JSON: `allowedPresenters`.
-    pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
-    /// Attendance reports, one per occurrence. Read-only.
-    ///
-    /// JSON: `attendanceReports`.
-    pub attendance_reports: ::std::option::Option<
-        ::std::vec::Vec<MeetingAttendanceReport>,
-    >,
     /// Dial-in details. Read-only.
     ///
     /// JSON: `audioConferencing`.
@@ -3192,15 +3108,12 @@ pub struct OnlineMeeting {
     /// The meeting's sensitivity label.
     ///
     /// JSON: `sensitivityLabelAssignment`.
-    pub sensitivity_label_assignment: ::std::option::Option<
-        OnlineMeetingSensitivityLabelAssignment,
-    >,
+    pub sensitivity_label_assignment:
+        ::std::option::Option<OnlineMeetingSensitivityLabelAssignment>,
     /// How much chat history new participants see.
     ///
     /// JSON: `shareMeetingChatHistoryDefault`.
-    pub share_meeting_chat_history_default: ::std::option::Option<
-        MeetingChatHistoryDefaultMode,
-    >,
+    pub share_meeting_chat_history_default: ::std::option::Option<MeetingChatHistoryDefaultMode>,
     /// The meeting's subject line.
     ///
     /// JSON: `subject`.
@@ -3213,6 +3126,10 @@ pub struct OnlineMeeting {
     ///
     /// JSON: `watermarkProtection`.
     pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
+    /// Attendance reports, one per occurrence. Read-only.
+    ///
+    /// JSON: `attendanceReports`.
+    pub attendance_reports: ::std::option::Option<::std::vec::Vec<MeetingAttendanceReport>>,
     /// Attendee report of a Teams live event. Read-only.
     ///
     /// JSON: `attendeeReport`.
@@ -3245,24 +3162,21 @@ pub struct OnlineMeeting {
     ///
     /// JSON: `participants`.
     pub participants: ::std::option::Option<MeetingParticipants>,
-    /// Recordings of the meeting. Read-only.
-    ///
-    /// JSON: `recordings`.
-    pub recordings: ::std::option::Option<::std::vec::Vec<CallRecording>>,
     /// When the meeting starts.
     ///
     /// JSON: `startDateTime`.
     pub start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
+    /// Recordings of the meeting. Read-only.
+    ///
+    /// JSON: `recordings`.
+    pub recordings: ::std::option::Option<::std::vec::Vec<CallRecording>>,
     /// Transcripts of the meeting. Read-only.
     ///
     /// JSON: `transcripts`.
     pub transcripts: ::std::option::Option<::std::vec::Vec<CallTranscript>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for OnlineMeeting {
     fn serialize<__S: ::serde::Serializer>(
@@ -3271,28 +3185,31 @@ impl ::serde::Serialize for OnlineMeeting {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_attendee_to_enable_camera
-        {
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_camera {
             __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
-        {
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic {
             __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
             __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_copying_and_sharing_meeting_content
+        if let ::std::option::Option::Some(__value) =
+            &self.allow_copying_and_sharing_meeting_content
         {
             __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
+            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
+            __map.serialize_entry("allowedPresenters", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_live_share {
             __map.serialize_entry("allowLiveShare", __value)?;
@@ -3300,9 +3217,7 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
             __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_participants_to_change_name
-        {
+        if let ::std::option::Option::Some(__value) = &self.allow_participants_to_change_name {
             __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
@@ -3320,15 +3235,6 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
             __map.serialize_entry("allowWhiteboard", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
-            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
-            __map.serialize_entry("allowedPresenters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
-            __map.serialize_entry("attendanceReports", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
             __map.serialize_entry("audioConferencing", __value)?;
         }
@@ -3344,9 +3250,7 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
             __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_end_to_end_encryption_enabled
-        {
+        if let ::std::option::Option::Some(__value) = &self.is_end_to_end_encryption_enabled {
             __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
@@ -3376,13 +3280,10 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.record_automatically {
             __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
-        {
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment {
             __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .share_meeting_chat_history_default
-        {
+        if let ::std::option::Option::Some(__value) = &self.share_meeting_chat_history_default {
             __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.subject {
@@ -3393,6 +3294,9 @@ impl ::serde::Serialize for OnlineMeeting {
         }
         if let ::std::option::Option::Some(__value) = &self.watermark_protection {
             __map.serialize_entry("watermarkProtection", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
+            __map.serialize_entry("attendanceReports", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.attendee_report {
             __map.serialize_entry("attendeeReport", __value)?;
@@ -3418,11 +3322,11 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.participants {
             __map.serialize_entry("participants", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.recordings {
-            __map.serialize_entry("recordings", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.start_date_time {
             __map.serialize_entry("startDateTime", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.recordings {
+            __map.serialize_entry("recordings", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.transcripts {
             __map.serialize_entry("transcripts", __value)?;
@@ -3447,107 +3351,108 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OnlineMeeting, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
-                    bool,
-                > = ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<
-                    MeetingLiveShareOptions,
-                > = ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_breakout_rooms: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles> =
+                    ::std::option::Option::None;
+                let mut allowed_presenters: ::std::option::Option<OnlineMeetingPresenters> =
+                    ::std::option::Option::None;
+                let mut allow_live_share: ::std::option::Option<MeetingLiveShareOptions> =
+                    ::std::option::Option::None;
+                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> =
+                    ::std::option::Option::None;
+                let mut allow_participants_to_change_name: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_power_point_sharing: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_teamwork_reactions: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_transcription: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<
-                    AllowedLobbyAdmitterRoles,
-                > = ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<
-                    OnlineMeetingPresenters,
-                > = ::std::option::Option::None;
-                let mut attendance_reports: ::std::option::Option<
-                    ::std::vec::Vec<MeetingAttendanceReport>,
-                > = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
+                let mut audio_conferencing: ::std::option::Option<AudioConferencing> =
+                    ::std::option::Option::None;
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<
-                    CloudVideoInteropInfo,
-                > = ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<
-                    JoinMeetingIdSettings,
-                > = ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<
-                    LobbyBypassSettings,
-                > = ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> =
+                    ::std::option::Option::None;
+                let mut cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo> =
+                    ::std::option::Option::None;
+                let mut expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_entry_exit_announced: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut join_information: ::std::option::Option<ItemBody> =
+                    ::std::option::Option::None;
+                let mut join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings> =
+                    ::std::option::Option::None;
+                let mut join_web_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings> =
+                    ::std::option::Option::None;
+                let mut meeting_options_web_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_spoken_language_tag: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_type: ::std::option::Option<OnlineMeetingType> =
+                    ::std::option::Option::None;
+                let mut record_automatically: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut sensitivity_label_assignment: ::std::option::Option<
                     OnlineMeetingSensitivityLabelAssignment,
                 > = ::std::option::Option::None;
                 let mut share_meeting_chat_history_default: ::std::option::Option<
                     MeetingChatHistoryDefaultMode,
                 > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
+                let mut subject: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut watermark_protection: ::std::option::Option<WatermarkProtectionValues> =
+                    ::std::option::Option::None;
+                let mut attendance_reports: ::std::option::Option<
+                    ::std::vec::Vec<MeetingAttendanceReport>,
                 > = ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<
-                    WatermarkProtectionValues,
-                > = ::std::option::Option::None;
-                let mut attendee_report: ::std::option::Option<
-                    crate::types::Base64Url,
-                > = ::std::option::Option::None;
-                let mut broadcast_settings: ::std::option::Option<
-                    BroadcastMeetingSettings,
-                > = ::std::option::Option::None;
-                let mut creation_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut attendee_report: ::std::option::Option<crate::types::Base64Url> =
+                    ::std::option::Option::None;
+                let mut broadcast_settings: ::std::option::Option<BroadcastMeetingSettings> =
+                    ::std::option::Option::None;
+                let mut creation_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut external_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut is_broadcast: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut meeting_template_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
-                let mut recordings: ::std::option::Option<
-                    ::std::vec::Vec<CallRecording>,
-                > = ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut transcripts: ::std::option::Option<
-                    ::std::vec::Vec<CallTranscript>,
-                > = ::std::option::Option::None;
+                let mut meeting_template_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut participants: ::std::option::Option<MeetingParticipants> =
+                    ::std::option::Option::None;
+                let mut start_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut recordings: ::std::option::Option<::std::vec::Vec<CallRecording>> =
+                    ::std::option::Option::None;
+                let mut transcripts: ::std::option::Option<::std::vec::Vec<CallTranscript>> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "allowAttendeeToEnableCamera" => {
                             allow_attendee_to_enable_camera = __map.next_value()?;
                         }
@@ -3558,9 +3463,12 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                             allow_breakout_rooms = __map.next_value()?;
                         }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map
-                                .next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map.next_value()?;
                         }
+                        "allowedLobbyAdmitters" => {
+                            allowed_lobby_admitters = __map.next_value()?;
+                        }
+                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
                         "allowLiveShare" => allow_live_share = __map.next_value()?,
                         "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
                         "allowParticipantsToChangeName" => {
@@ -3575,11 +3483,6 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                         }
                         "allowTranscription" => allow_transcription = __map.next_value()?,
                         "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
-                        "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = __map.next_value()?;
-                        }
-                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
-                        "attendanceReports" => attendance_reports = __map.next_value()?,
                         "audioConferencing" => audio_conferencing = __map.next_value()?,
                         "chatInfo" => chat_info = __map.next_value()?,
                         "chatRestrictions" => chat_restrictions = __map.next_value()?,
@@ -3624,6 +3527,7 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                         "watermarkProtection" => {
                             watermark_protection = __map.next_value()?;
                         }
+                        "attendanceReports" => attendance_reports = __map.next_value()?,
                         "attendeeReport" => attendee_report = __map.next_value()?,
                         "broadcastSettings" => broadcast_settings = __map.next_value()?,
                         "creationDateTime" => creation_date_time = __map.next_value()?,
@@ -3632,22 +3536,23 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                         "isBroadcast" => is_broadcast = __map.next_value()?,
                         "meetingTemplateId" => meeting_template_id = __map.next_value()?,
                         "participants" => participants = __map.next_value()?,
-                        "recordings" => recordings = __map.next_value()?,
                         "startDateTime" => start_date_time = __map.next_value()?,
+                        "recordings" => recordings = __map.next_value()?,
                         "transcripts" => transcripts = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OnlineMeeting {
-                    odata_type,
                     id,
+                    odata_type,
                     allow_attendee_to_enable_camera,
                     allow_attendee_to_enable_mic,
                     allow_breakout_rooms,
                     allow_copying_and_sharing_meeting_content,
+                    allowed_lobby_admitters,
+                    allowed_presenters,
                     allow_live_share,
                     allow_meeting_chat,
                     allow_participants_to_change_name,
@@ -3656,9 +3561,6 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                     allow_teamwork_reactions,
                     allow_transcription,
                     allow_whiteboard,
-                    allowed_lobby_admitters,
-                    allowed_presenters,
-                    attendance_reports,
                     audio_conferencing,
                     chat_info,
                     chat_restrictions,
@@ -3679,6 +3581,7 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                     subject,
                     video_teleconference_id,
                     watermark_protection,
+                    attendance_reports,
                     attendee_report,
                     broadcast_settings,
                     creation_date_time,
@@ -3687,8 +3590,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                     is_broadcast,
                     meeting_template_id,
                     participants,
-                    recordings,
                     start_date_time,
+                    recordings,
                     transcripts,
                     additional_properties: __additional,
                 })
@@ -3700,14 +3603,14 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
 /// What every kind of online meeting has in common.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineMeetingBase {
-    /// The OData type of the value: `#microsoft.graph.onlineMeetingBase` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The resource's identifier. Read-only.
     ///
     /// JSON: `id`.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.onlineMeetingBase` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether attendees may turn on their cameras.
     ///
     /// JSON: `allowAttendeeToEnableCamera`.
@@ -3724,6 +3627,14 @@ pub struct OnlineMeetingBase {
     ///
     /// JSON: `allowCopyingAndSharingMeetingContent`.
     pub allow_copying_and_sharing_meeting_content: ::std::option::Option<bool>,
+    /// Who may admit people from the lobby.
+    ///
+    /// JSON: `allowedLobbyAdmitters`.
+    pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
+    /// Who may present.
+    ///
+    /// JSON: `allowedPresenters`.
+    pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
     /// Whether Live Share is on.
     ///
     /// JSON: `allowLiveShare`.
@@ -3756,20 +3667,6 @@ pub struct OnlineMeetingBase {
     ///
     /// JSON: `allowWhiteboard`.
     pub allow_whiteboard: ::std::option::Option<bool>,
-    /// Who may admit people from the lobby.
-    ///
-    /// JSON: `allowedLobbyAdmitters`.
-    pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
-    /// Who may present.
-    ///
-    /// JSON: `allowedPresenters`.
-    pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
-    /// Attendance reports, one per occurrence. Read-only.
-    ///
-    /// JSON: `attendanceReports`.
-    pub attendance_reports: ::std::option::Option<
-        ::std::vec::Vec<MeetingAttendanceReport>,
-    >,
     /// Dial-in details. Read-only.
     ///
     /// JSON: `audioConferencing`.
@@ -3833,15 +3730,12 @@ pub struct OnlineMeetingBase {
     /// The meeting's sensitivity label.
     ///
     /// JSON: `sensitivityLabelAssignment`.
-    pub sensitivity_label_assignment: ::std::option::Option<
-        OnlineMeetingSensitivityLabelAssignment,
-    >,
+    pub sensitivity_label_assignment:
+        ::std::option::Option<OnlineMeetingSensitivityLabelAssignment>,
     /// How much chat history new participants see.
     ///
     /// JSON: `shareMeetingChatHistoryDefault`.
-    pub share_meeting_chat_history_default: ::std::option::Option<
-        MeetingChatHistoryDefaultMode,
-    >,
+    pub share_meeting_chat_history_default: ::std::option::Option<MeetingChatHistoryDefaultMode>,
     /// The meeting's subject line.
     ///
     /// JSON: `subject`.
@@ -3854,12 +3748,13 @@ pub struct OnlineMeetingBase {
     ///
     /// JSON: `watermarkProtection`.
     pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
+    /// Attendance reports, one per occurrence. Read-only.
+    ///
+    /// JSON: `attendanceReports`.
+    pub attendance_reports: ::std::option::Option<::std::vec::Vec<MeetingAttendanceReport>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for OnlineMeetingBase {
     fn serialize<__S: ::serde::Serializer>(
@@ -3868,28 +3763,31 @@ impl ::serde::Serialize for OnlineMeetingBase {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.id {
             __map.serialize_entry("id", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_attendee_to_enable_camera
-        {
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_camera {
             __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
-        {
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic {
             __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
             __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_copying_and_sharing_meeting_content
+        if let ::std::option::Option::Some(__value) =
+            &self.allow_copying_and_sharing_meeting_content
         {
             __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
+            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
+            __map.serialize_entry("allowedPresenters", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_live_share {
             __map.serialize_entry("allowLiveShare", __value)?;
@@ -3897,9 +3795,7 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
             __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_participants_to_change_name
-        {
+        if let ::std::option::Option::Some(__value) = &self.allow_participants_to_change_name {
             __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
@@ -3917,15 +3813,6 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
             __map.serialize_entry("allowWhiteboard", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
-            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
-            __map.serialize_entry("allowedPresenters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
-            __map.serialize_entry("attendanceReports", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
             __map.serialize_entry("audioConferencing", __value)?;
         }
@@ -3941,9 +3828,7 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
             __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_end_to_end_encryption_enabled
-        {
+        if let ::std::option::Option::Some(__value) = &self.is_end_to_end_encryption_enabled {
             __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
@@ -3973,13 +3858,10 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.record_automatically {
             __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
-        {
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment {
             __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self
-            .share_meeting_chat_history_default
-        {
+        if let ::std::option::Option::Some(__value) = &self.share_meeting_chat_history_default {
             __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.subject {
@@ -3990,6 +3872,9 @@ impl ::serde::Serialize for OnlineMeetingBase {
         }
         if let ::std::option::Option::Some(__value) = &self.watermark_protection {
             __map.serialize_entry("watermarkProtection", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
+            __map.serialize_entry("attendanceReports", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -4011,80 +3896,87 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OnlineMeetingBase, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
-                    bool,
-                > = ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<
-                    MeetingLiveShareOptions,
-                > = ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_breakout_rooms: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles> =
+                    ::std::option::Option::None;
+                let mut allowed_presenters: ::std::option::Option<OnlineMeetingPresenters> =
+                    ::std::option::Option::None;
+                let mut allow_live_share: ::std::option::Option<MeetingLiveShareOptions> =
+                    ::std::option::Option::None;
+                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> =
+                    ::std::option::Option::None;
+                let mut allow_participants_to_change_name: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_power_point_sharing: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_teamwork_reactions: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut allow_transcription: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<
-                    AllowedLobbyAdmitterRoles,
-                > = ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<
-                    OnlineMeetingPresenters,
-                > = ::std::option::Option::None;
-                let mut attendance_reports: ::std::option::Option<
-                    ::std::vec::Vec<MeetingAttendanceReport>,
-                > = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
+                let mut audio_conferencing: ::std::option::Option<AudioConferencing> =
+                    ::std::option::Option::None;
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<
-                    CloudVideoInteropInfo,
-                > = ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<
-                    JoinMeetingIdSettings,
-                > = ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<
-                    LobbyBypassSettings,
-                > = ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> =
+                    ::std::option::Option::None;
+                let mut cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo> =
+                    ::std::option::Option::None;
+                let mut expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
+                    ::std::option::Option::None;
+                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_entry_exit_announced: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut join_information: ::std::option::Option<ItemBody> =
+                    ::std::option::Option::None;
+                let mut join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings> =
+                    ::std::option::Option::None;
+                let mut join_web_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings> =
+                    ::std::option::Option::None;
+                let mut meeting_options_web_url: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_spoken_language_tag: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut meeting_type: ::std::option::Option<OnlineMeetingType> =
+                    ::std::option::Option::None;
+                let mut record_automatically: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
                 let mut sensitivity_label_assignment: ::std::option::Option<
                     OnlineMeetingSensitivityLabelAssignment,
                 > = ::std::option::Option::None;
                 let mut share_meeting_chat_history_default: ::std::option::Option<
                     MeetingChatHistoryDefaultMode,
                 > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<
-                    WatermarkProtectionValues,
+                let mut subject: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut watermark_protection: ::std::option::Option<WatermarkProtectionValues> =
+                    ::std::option::Option::None;
+                let mut attendance_reports: ::std::option::Option<
+                    ::std::vec::Vec<MeetingAttendanceReport>,
                 > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "id" => id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         "allowAttendeeToEnableCamera" => {
                             allow_attendee_to_enable_camera = __map.next_value()?;
                         }
@@ -4095,9 +3987,12 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                             allow_breakout_rooms = __map.next_value()?;
                         }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map
-                                .next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map.next_value()?;
                         }
+                        "allowedLobbyAdmitters" => {
+                            allowed_lobby_admitters = __map.next_value()?;
+                        }
+                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
                         "allowLiveShare" => allow_live_share = __map.next_value()?,
                         "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
                         "allowParticipantsToChangeName" => {
@@ -4112,11 +4007,6 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                         }
                         "allowTranscription" => allow_transcription = __map.next_value()?,
                         "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
-                        "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = __map.next_value()?;
-                        }
-                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
-                        "attendanceReports" => attendance_reports = __map.next_value()?,
                         "audioConferencing" => audio_conferencing = __map.next_value()?,
                         "chatInfo" => chat_info = __map.next_value()?,
                         "chatRestrictions" => chat_restrictions = __map.next_value()?,
@@ -4161,19 +4051,21 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                         "watermarkProtection" => {
                             watermark_protection = __map.next_value()?;
                         }
+                        "attendanceReports" => attendance_reports = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OnlineMeetingBase {
-                    odata_type,
                     id,
+                    odata_type,
                     allow_attendee_to_enable_camera,
                     allow_attendee_to_enable_mic,
                     allow_breakout_rooms,
                     allow_copying_and_sharing_meeting_content,
+                    allowed_lobby_admitters,
+                    allowed_presenters,
                     allow_live_share,
                     allow_meeting_chat,
                     allow_participants_to_change_name,
@@ -4182,9 +4074,6 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                     allow_teamwork_reactions,
                     allow_transcription,
                     allow_whiteboard,
-                    allowed_lobby_admitters,
-                    allowed_presenters,
-                    attendance_reports,
                     audio_conferencing,
                     chat_info,
                     chat_restrictions,
@@ -4205,6 +4094,7 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                     subject,
                     video_teleconference_id,
                     watermark_protection,
+                    attendance_reports,
                     additional_properties: __additional,
                 })
             }
@@ -4275,9 +4165,7 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingPresenters {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -4344,29 +4232,24 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingRole {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// The sensitivity label applied to a meeting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineMeetingSensitivityLabelAssignment {
-    /// The OData type of the value: `#microsoft.graph.onlineMeetingSensitivityLabelAssignment` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the sensitivity label.
     ///
     /// JSON: `sensitivityLabelId`.
     pub sensitivity_label_id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.onlineMeetingSensitivityLabelAssignment` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for OnlineMeetingSensitivityLabelAssignment {
     fn serialize<__S: ::serde::Serializer>(
@@ -4375,11 +4258,11 @@ impl ::serde::Serialize for OnlineMeetingSensitivityLabelAssignment {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.sensitivity_label_id {
             __map.serialize_entry("sensitivityLabelId", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -4395,39 +4278,34 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment 
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OnlineMeetingSensitivityLabelAssignment;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object",
-                )
+                __f.write_str("a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<
-                OnlineMeetingSensitivityLabelAssignment,
-                __A::Error,
-            > {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut sensitivity_label_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+            ) -> ::std::result::Result<OnlineMeetingSensitivityLabelAssignment, __A::Error>
+            {
+                let mut sensitivity_label_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "sensitivityLabelId" => {
                             sensitivity_label_id = __map.next_value()?;
                         }
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OnlineMeetingSensitivityLabelAssignment {
-                    odata_type,
                     sensitivity_label_id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -4502,19 +4380,13 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
 /// Links a meeting to an event in another system.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualEventExternalInformation {
-    /// The OData type of the value: `#microsoft.graph.virtualEventExternalInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the external application.
     ///
     /// JSON: `applicationId`.
@@ -4523,12 +4395,13 @@ pub struct VirtualEventExternalInformation {
     ///
     /// JSON: `externalEventId`.
     pub external_event_id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.virtualEventExternalInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for VirtualEventExternalInformation {
     fn serialize<__S: ::serde::Serializer>(
@@ -4537,14 +4410,14 @@ impl ::serde::Serialize for VirtualEventExternalInformation {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.application_id {
             __map.serialize_entry("applicationId", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.external_event_id {
             __map.serialize_entry("externalEventId", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -4560,37 +4433,35 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualEventExternalInformation;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.virtualEventExternalInformation` object",
-                )
+                __f.write_str("a `microsoft.graph.virtualEventExternalInformation` object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<VirtualEventExternalInformation, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut application_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut external_event_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+                let mut application_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut external_event_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "applicationId" => application_id = __map.next_value()?,
                         "externalEventId" => external_event_id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(VirtualEventExternalInformation {
-                    odata_type,
                     application_id,
                     external_event_id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -4601,10 +4472,6 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
 /// How an attendee registered through an external system.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualEventExternalRegistrationInformation {
-    /// The OData type of the value: `#microsoft.graph.virtualEventExternalRegistrationInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Where the registration came from.
     ///
     /// JSON: `referrer`.
@@ -4613,12 +4480,13 @@ pub struct VirtualEventExternalRegistrationInformation {
     ///
     /// JSON: `registrationId`.
     pub registration_id: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.virtualEventExternalRegistrationInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for VirtualEventExternalRegistrationInformation {
     fn serialize<__S: ::serde::Serializer>(
@@ -4627,14 +4495,14 @@ impl ::serde::Serialize for VirtualEventExternalRegistrationInformation {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
         if let ::std::option::Option::Some(__value) = &self.referrer {
             __map.serialize_entry("referrer", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.registration_id {
             __map.serialize_entry("registrationId", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -4657,31 +4525,31 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformat
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<
-                VirtualEventExternalRegistrationInformation,
-                __A::Error,
-            > {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut referrer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            ) -> ::std::result::Result<VirtualEventExternalRegistrationInformation, __A::Error>
+            {
+                let mut referrer: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut registration_id: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "referrer" => referrer = __map.next_value()?,
                         "registrationId" => registration_id = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(VirtualEventExternalRegistrationInformation {
-                    odata_type,
                     referrer,
                     registration_id,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
@@ -4692,10 +4560,6 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformat
 /// Which meeting content carries a watermark.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatermarkProtectionValues {
-    /// The OData type of the value: `#microsoft.graph.watermarkProtectionValues` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
-    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether shared content is watermarked.
     ///
     /// JSON: `isEnabledForContentSharing`.
@@ -4704,12 +4568,13 @@ pub struct WatermarkProtectionValues {
     ///
     /// JSON: `isEnabledForVideo`.
     pub is_enabled_for_video: ::std::option::Option<bool>,
+    /// The OData type of the value: `#microsoft.graph.watermarkProtectionValues` for this type. Needed only where a base type is expected; left out, it is not sent.
+    ///
+    /// JSON: `@odata.type`.
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::serde::Serialize for WatermarkProtectionValues {
     fn serialize<__S: ::serde::Serializer>(
@@ -4718,16 +4583,14 @@ impl ::serde::Serialize for WatermarkProtectionValues {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_enabled_for_content_sharing
-        {
+        if let ::std::option::Option::Some(__value) = &self.is_enabled_for_content_sharing {
             __map.serialize_entry("isEnabledForContentSharing", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_enabled_for_video {
             __map.serialize_entry("isEnabledForVideo", __value)?;
+        }
+        if let ::std::option::Option::Some(__value) = &self.odata_type {
+            __map.serialize_entry("@odata.type", __value)?;
         }
         for (__key, __value) in &self.additional_properties {
             __map.serialize_entry(__key, __value)?;
@@ -4749,29 +4612,31 @@ impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<WatermarkProtectionValues, __A::Error> {
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_enabled_for_content_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_enabled_for_video: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_enabled_for_content_sharing: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut is_enabled_for_video: ::std::option::Option<bool> =
+                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> =
+                    ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) =
+                    __map.next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
-                        "@odata.type" => odata_type = __map.next_value()?,
                         "isEnabledForContentSharing" => {
                             is_enabled_for_content_sharing = __map.next_value()?;
                         }
                         "isEnabledForVideo" => is_enabled_for_video = __map.next_value()?,
+                        "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
+                            __additional.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(WatermarkProtectionValues {
-                    odata_type,
                     is_enabled_for_content_sharing,
                     is_enabled_for_video,
+                    odata_type,
                     additional_properties: __additional,
                 })
             }
