@@ -1,1 +1,127 @@
-fn main() {}
+//! Reading a documented onlineMeeting response: the generated model against
+//! `serde_json::Value` and against a plain `#[derive(Deserialize)]` struct with the same fields
+//! and types but no map of unknown properties.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use graph_meetings::types::DateTimeOffset;
+use graph_meetings::{OnlineMeeting, OnlineMeetingRole};
+use serde::Deserialize;
+
+/// Microsoft's documented create response, from the workspace's fixtures.
+const FIXTURE: &str =
+    include_str!("../../tests/fixtures/examples/beta-create-01-user-token.response.json");
+
+/// The baseline: the fields of `OnlineMeeting` that this response uses, with the same types,
+/// plus the rest as absent options, and no unknown-property map.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Plain {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    id: Option<String>,
+    subject: Option<String>,
+    join_web_url: Option<String>,
+    creation_date_time: Option<DateTimeOffset>,
+    start_date_time: Option<DateTimeOffset>,
+    end_date_time: Option<DateTimeOffset>,
+    audio_conferencing: Option<PlainAudio>,
+    chat_info: Option<PlainChat>,
+    participants: Option<PlainParticipants>,
+    join_meeting_id_settings: Option<PlainJoin>,
+    allow_attendee_to_enable_camera: Option<bool>,
+    allow_attendee_to_enable_mic: Option<bool>,
+    allow_breakout_rooms: Option<bool>,
+    allow_recording: Option<bool>,
+    allow_transcription: Option<bool>,
+    external_id: Option<String>,
+    meeting_template_id: Option<String>,
+    is_end_to_end_encryption_enabled: Option<bool>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainAudio {
+    conference_id: Option<String>,
+    toll_number: Option<String>,
+    toll_free_number: Option<String>,
+    dialin_url: Option<String>,
+    toll_numbers: Option<Vec<Option<String>>>,
+    toll_free_numbers: Option<Vec<Option<String>>>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainChat {
+    thread_id: Option<String>,
+    message_id: Option<String>,
+    reply_chain_message_id: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct PlainParticipants {
+    organizer: Option<PlainParticipant>,
+    attendees: Option<Vec<PlainParticipant>>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct PlainParticipant {
+    identity: Option<PlainIdentitySet>,
+    role: Option<OnlineMeetingRole>,
+    upn: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct PlainIdentitySet {
+    user: Option<PlainIdentity>,
+    application: Option<PlainIdentity>,
+    device: Option<PlainIdentity>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainIdentity {
+    id: Option<String>,
+    display_name: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainJoin {
+    is_passcode_required: Option<bool>,
+    join_meeting_id: Option<String>,
+    passcode: Option<String>,
+}
+
+fn benches(c: &mut Criterion) {
+    let fixture: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
+    let body = fixture["body"].to_string();
+    let response = body.as_str();
+    let mut group = c.benchmark_group("read documented response");
+    group.bench_function("generated OnlineMeeting", |b| {
+        b.iter(|| serde_json::from_str::<OnlineMeeting>(std::hint::black_box(response)).unwrap())
+    });
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| {
+            serde_json::from_str::<serde_json::Value>(std::hint::black_box(response)).unwrap()
+        })
+    });
+    group.bench_function("plain derive, no unknown map", |b| {
+        b.iter(|| serde_json::from_str::<Plain>(std::hint::black_box(response)).unwrap())
+    });
+    group.finish();
+    let meeting: OnlineMeeting = serde_json::from_str(response).unwrap();
+    c.bench_function("write generated OnlineMeeting", |b| {
+        b.iter(|| serde_json::to_vec(std::hint::black_box(&meeting)).unwrap())
+    });
+}
+
+criterion_group!(models, benches);
+criterion_main!(models);

@@ -31,6 +31,7 @@
 
 pub mod types;
 
+#[rustfmt::skip]
 #[path = "generated/v1/mod.rs"]
 pub mod v1;
 

@@ -30,7 +30,9 @@ impl AllowedLobbyAdmitterRoles {
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OrganizerAndCoOrganizersAndPresenters => "organizerAndCoOrganizersAndPresenters",
+            Self::OrganizerAndCoOrganizersAndPresenters => {
+                "organizerAndCoOrganizersAndPresenters"
+            }
             Self::OrganizerAndCoOrganizers => "organizerAndCoOrganizers",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Other(__value) => __value,
@@ -60,7 +62,9 @@ impl<'de> ::serde::Deserialize<'de> for AllowedLobbyAdmitterRoles {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -85,7 +89,10 @@ pub struct AttendanceInterval {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for AttendanceInterval {
     fn serialize<__S: ::serde::Serializer>(
@@ -126,17 +133,17 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AttendanceInterval, __A::Error> {
-                let mut duration_in_seconds: ::std::option::Option<i32> =
-                    ::std::option::Option::None;
-                let mut join_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut leave_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut duration_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut join_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut leave_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "durationInSeconds" => duration_in_seconds = __map.next_value()?,
@@ -144,7 +151,8 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
                         "leaveDateTime" => leave_date_time = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -182,8 +190,9 @@ pub struct AttendanceRecord {
     /// Registration details from an external system, if any.
     ///
     /// JSON: `externalRegistrationInformation`.
-    pub external_registration_information:
-        ::std::option::Option<VirtualEventExternalRegistrationInformation>,
+    pub external_registration_information: ::std::option::Option<
+        VirtualEventExternalRegistrationInformation,
+    >,
     /// Who the participant is.
     ///
     /// JSON: `identity`.
@@ -202,7 +211,10 @@ pub struct AttendanceRecord {
     pub total_attendance_in_seconds: ::std::option::Option<i32>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for AttendanceRecord {
     fn serialize<__S: ::serde::Serializer>(
@@ -223,7 +235,9 @@ impl ::serde::Serialize for AttendanceRecord {
         if let ::std::option::Option::Some(__value) = &self.email_address {
             __map.serialize_entry("emailAddress", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.external_registration_information {
+        if let ::std::option::Option::Some(__value) = &self
+            .external_registration_information
+        {
             __map.serialize_entry("externalRegistrationInformation", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.identity {
@@ -258,28 +272,22 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AttendanceRecord, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut attendance_intervals: ::std::option::Option<
                     ::std::vec::Vec<AttendanceInterval>,
                 > = ::std::option::Option::None;
-                let mut email_address: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut external_registration_information: ::std::option::Option<
                     VirtualEventExternalRegistrationInformation,
                 > = ::std::option::Option::None;
                 let mut identity: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut role: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut total_attendance_in_seconds: ::std::option::Option<i32> =
-                    ::std::option::Option::None;
+                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut total_attendance_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -298,7 +306,8 @@ impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
                             total_attendance_in_seconds = __map.next_value()?;
                         }
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -337,8 +346,9 @@ pub struct AudioConferencing {
     /// All toll-free numbers of the meeting.
     ///
     /// JSON: `tollFreeNumbers`.
-    pub toll_free_numbers:
-        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    pub toll_free_numbers: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    >,
     /// Toll number. Superseded by `tollNumbers`.
     ///
     /// JSON: `tollNumber`.
@@ -346,15 +356,19 @@ pub struct AudioConferencing {
     /// All toll numbers of the meeting.
     ///
     /// JSON: `tollNumbers`.
-    pub toll_numbers:
-        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    pub toll_numbers: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    >,
     /// The OData type of the value: `#microsoft.graph.audioConferencing` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for AudioConferencing {
     fn serialize<__S: ::serde::Serializer>(
@@ -404,25 +418,20 @@ impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AudioConferencing, __A::Error> {
-                let mut conference_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut dialin_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut toll_free_number: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut conference_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut dialin_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut toll_free_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut toll_free_numbers: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut toll_number: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut toll_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut toll_numbers: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "conferenceId" => conference_id = __map.next_value()?,
@@ -433,7 +442,8 @@ impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
                         "tollNumbers" => toll_numbers = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -467,8 +477,10 @@ pub enum BodyType {
 }
 impl BodyType {
     /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] =
-        &[("text", Self::Text), ("html", Self::Html)];
+    pub const KNOWN: &'static [(&'static str, Self)] = &[
+        ("text", Self::Text),
+        ("html", Self::Html),
+    ];
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -501,7 +513,9 @@ impl<'de> ::serde::Deserialize<'de> for BodyType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -564,7 +578,9 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingAudience {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -582,15 +598,19 @@ pub struct BroadcastMeetingCaptionSettings {
     /// Language tags the captions are translated into.
     ///
     /// JSON: `translationLanguages`.
-    pub translation_languages:
-        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    pub translation_languages: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    >,
     /// The OData type of the value: `#microsoft.graph.broadcastMeetingCaptionSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
     ///
     /// JSON: `@odata.type`.
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -625,24 +645,23 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BroadcastMeetingCaptionSettings;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.broadcastMeetingCaptionSettings` object")
+                __f.write_str(
+                    "a `microsoft.graph.broadcastMeetingCaptionSettings` object",
+                )
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, __A::Error> {
-                let mut is_caption_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut spoken_language: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut is_caption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut spoken_language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut translation_languages: ::std::option::Option<
                     ::std::vec::Vec<::std::option::Option<::std::string::String>>,
                 > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "isCaptionEnabled" => is_caption_enabled = __map.next_value()?,
@@ -652,7 +671,8 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
                         }
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -701,7 +721,10 @@ pub struct BroadcastMeetingSettings {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for BroadcastMeetingSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -719,7 +742,9 @@ impl ::serde::Serialize for BroadcastMeetingSettings {
         if let ::std::option::Option::Some(__value) = &self.is_attendee_report_enabled {
             __map.serialize_entry("isAttendeeReportEnabled", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.is_question_and_answer_enabled {
+        if let ::std::option::Option::Some(__value) = &self
+            .is_question_and_answer_enabled
+        {
             __map.serialize_entry("isQuestionAndAnswerEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_recording_enabled {
@@ -751,23 +776,20 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BroadcastMeetingSettings, __A::Error> {
-                let mut allowed_audience: ::std::option::Option<BroadcastMeetingAudience> =
-                    ::std::option::Option::None;
-                let mut captions: ::std::option::Option<BroadcastMeetingCaptionSettings> =
-                    ::std::option::Option::None;
-                let mut is_attendee_report_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_question_and_answer_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_recording_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_video_on_demand_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut allowed_audience: ::std::option::Option<
+                    BroadcastMeetingAudience,
+                > = ::std::option::Option::None;
+                let mut captions: ::std::option::Option<
+                    BroadcastMeetingCaptionSettings,
+                > = ::std::option::Option::None;
+                let mut is_attendee_report_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_question_and_answer_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_recording_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_video_on_demand_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowedAudience" => allowed_audience = __map.next_value()?,
@@ -786,7 +808,8 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
                         }
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -850,7 +873,10 @@ pub struct CallRecording {
     pub recording_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for CallRecording {
     fn serialize<__S: ::serde::Serializer>(
@@ -909,29 +935,27 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CallRecording, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> =
-                    ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> =
-                    ::std::option::Option::None;
-                let mut recording_content_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
+                let mut content_correlation_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut created_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
+                let mut recording_content_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -949,7 +973,8 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                             recording_content_url = __map.next_value()?;
                         }
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1020,7 +1045,10 @@ pub struct CallTranscript {
     pub transcript_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for CallTranscript {
     fn serialize<__S: ::serde::Serializer>(
@@ -1082,31 +1110,30 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CallTranscript, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> =
-                    ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> =
-                    ::std::option::Option::None;
-                let mut metadata_content: ::std::option::Option<crate::types::Base64Url> =
-                    ::std::option::Option::None;
-                let mut transcript_content_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
+                let mut content_correlation_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut created_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
+                let mut metadata_content: ::std::option::Option<
+                    crate::types::Base64Url,
+                > = ::std::option::Option::None;
+                let mut transcript_content_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -1125,7 +1152,8 @@ impl<'de> ::serde::Deserialize<'de> for CallTranscript {
                             transcript_content_url = __map.next_value()?;
                         }
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1169,7 +1197,10 @@ pub struct ChatInfo {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for ChatInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -1210,17 +1241,15 @@ impl<'de> ::serde::Deserialize<'de> for ChatInfo {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatInfo, __A::Error> {
-                let mut message_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut reply_chain_message_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut thread_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut reply_chain_message_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut thread_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "messageId" => message_id = __map.next_value()?,
@@ -1230,7 +1259,8 @@ impl<'de> ::serde::Deserialize<'de> for ChatInfo {
                         "threadId" => thread_id = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1259,7 +1289,10 @@ pub struct ChatRestrictions {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for ChatRestrictions {
     fn serialize<__S: ::serde::Serializer>(
@@ -1295,17 +1328,17 @@ impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
                 mut __map: __A,
             ) -> ::std::result::Result<ChatRestrictions, __A::Error> {
                 let mut allow_text_only: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "allowTextOnly" => allow_text_only = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1340,7 +1373,10 @@ pub struct CloudVideoInteropInfo {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for CloudVideoInteropInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -1381,17 +1417,17 @@ impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CloudVideoInteropInfo, __A::Error> {
-                let mut more_info_web_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut tenant_key: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut more_info_web_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut tenant_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "moreInfoWebUrl" => more_info_web_url = __map.next_value()?,
@@ -1401,7 +1437,8 @@ impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
                         }
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1446,7 +1483,10 @@ pub struct CreateOrGetRequest {
     pub subject: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for CreateOrGetRequest {
     fn serialize<__S: ::serde::Serializer>(
@@ -1494,40 +1534,43 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
                 mut __map: __A,
             ) -> ::std::result::Result<CreateOrGetRequest, __A::Error> {
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> =
-                    ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
+                let mut start_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "chatInfo" => chat_info = __map.next_value()?,
                         "endDateTime" => end_date_time = __map.next_value()?,
                         "externalId" => {
-                            external_id = ::std::option::Option::Some(__map.next_value()?);
+                            external_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "participants" => participants = __map.next_value()?,
                         "startDateTime" => start_date_time = __map.next_value()?,
                         "subject" => subject = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CreateOrGetRequest {
                     chat_info,
                     end_date_time,
-                    external_id: external_id.ok_or_else(|| {
-                        <__A::Error as ::serde::de::Error>::missing_field("externalId")
-                    })?,
+                    external_id: external_id
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "externalId",
+                        ))?,
                     participants,
                     start_date_time,
                     subject,
@@ -1551,7 +1594,10 @@ pub struct Entity {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for Entity {
     fn serialize<__S: ::serde::Serializer>(
@@ -1586,19 +1632,18 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Entity, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1629,7 +1674,10 @@ pub struct ErrorDetails {
     pub target: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for ErrorDetails {
     fn serialize<__S: ::serde::Serializer>(
@@ -1663,15 +1711,12 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ErrorDetails, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "code" => code = ::std::option::Option::Some(__map.next_value()?),
@@ -1680,16 +1725,20 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
                         }
                         "target" => target = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ErrorDetails {
                     code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field("code"))?,
-                    message: message.ok_or_else(|| {
-                        <__A::Error as ::serde::de::Error>::missing_field("message")
-                    })?,
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "code",
+                        ))?,
+                    message: message
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
                     target,
                     additional_properties: __additional,
                 })
@@ -1715,7 +1764,10 @@ pub struct Identity {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for Identity {
     fn serialize<__S: ::serde::Serializer>(
@@ -1753,22 +1805,20 @@ impl<'de> ::serde::Deserialize<'de> for Identity {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Identity, __A::Error> {
-                let mut display_name: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "displayName" => display_name = __map.next_value()?,
                         "id" => id = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1804,7 +1854,10 @@ pub struct IdentitySet {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for IdentitySet {
     fn serialize<__S: ::serde::Serializer>(
@@ -1848,11 +1901,10 @@ impl<'de> ::serde::Deserialize<'de> for IdentitySet {
                 let mut application: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut device: ::std::option::Option<Identity> = ::std::option::Option::None;
                 let mut user: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "application" => application = __map.next_value()?,
@@ -1860,7 +1912,8 @@ impl<'de> ::serde::Deserialize<'de> for IdentitySet {
                         "user" => user = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1893,7 +1946,10 @@ pub struct InnerError {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for InnerError {
     fn serialize<__S: ::serde::Serializer>(
@@ -1931,22 +1987,22 @@ impl<'de> ::serde::Deserialize<'de> for InnerError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<InnerError, __A::Error> {
-                let mut client_request_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut request_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut client_request_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut date: ::std::option::Option<crate::types::DateTimeOffset> = ::std::option::Option::None;
+                let mut request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "client-request-id" => client_request_id = __map.next_value()?,
                         "date" => date = __map.next_value()?,
                         "request-id" => request_id = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -1978,7 +2034,10 @@ pub struct ItemBody {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for ItemBody {
     fn serialize<__S: ::serde::Serializer>(
@@ -2016,21 +2075,20 @@ impl<'de> ::serde::Deserialize<'de> for ItemBody {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ItemBody, __A::Error> {
-                let mut content: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut content_type: ::std::option::Option<BodyType> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "content" => content = __map.next_value()?,
                         "contentType" => content_type = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2066,7 +2124,10 @@ pub struct JoinMeetingIdSettings {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for JoinMeetingIdSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -2107,17 +2168,13 @@ impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<JoinMeetingIdSettings, __A::Error> {
-                let mut is_passcode_required: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut join_meeting_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut passcode: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut is_passcode_required: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut join_meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut passcode: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "isPasscodeRequired" => {
@@ -2127,7 +2184,8 @@ impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
                         "passcode" => passcode = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2175,10 +2233,7 @@ impl LobbyBypassScope {
         ("everyone", Self::Everyone),
         ("unknownFutureValue", Self::UnknownFutureValue),
         ("invited", Self::Invited),
-        (
-            "organizationExcludingGuests",
-            Self::OrganizationExcludingGuests,
-        ),
+        ("organizationExcludingGuests", Self::OrganizationExcludingGuests),
     ];
     /// The value as Graph writes it.
     pub fn as_str(&self) -> &str {
@@ -2217,7 +2272,9 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassScope {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2238,7 +2295,10 @@ pub struct LobbyBypassSettings {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for LobbyBypassSettings {
     fn serialize<__S: ::serde::Serializer>(
@@ -2276,15 +2336,12 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LobbyBypassSettings, __A::Error> {
-                let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut scope: ::std::option::Option<LobbyBypassScope> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<LobbyBypassScope> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "isDialInBypassEnabled" => {
@@ -2293,7 +2350,8 @@ impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
                         "scope" => scope = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2331,7 +2389,10 @@ pub struct MainError {
     pub inner_error: ::std::option::Option<InnerError>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for MainError {
     fn serialize<__S: ::serde::Serializer>(
@@ -2371,19 +2432,14 @@ impl<'de> ::serde::Deserialize<'de> for MainError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MainError, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> =
-                    ::std::option::Option::None;
-                let mut inner_error: ::std::option::Option<InnerError> =
-                    ::std::option::Option::None;
+                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> = ::std::option::Option::None;
+                let mut inner_error: ::std::option::Option<InnerError> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "code" => code = ::std::option::Option::Some(__map.next_value()?),
@@ -2394,16 +2450,20 @@ impl<'de> ::serde::Deserialize<'de> for MainError {
                         "details" => details = __map.next_value()?,
                         "innerError" => inner_error = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MainError {
                     code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field("code"))?,
-                    message: message.ok_or_else(|| {
-                        <__A::Error as ::serde::de::Error>::missing_field("message")
-                    })?,
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "code",
+                        ))?,
+                    message: message
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "message",
+                        ))?,
                     target,
                     details,
                     inner_error,
@@ -2428,8 +2488,9 @@ pub struct MeetingAttendanceReport {
     /// Links to events in external systems. Read-only.
     ///
     /// JSON: `externalEventInformation`.
-    pub external_event_information:
-        ::std::option::Option<::std::vec::Vec<VirtualEventExternalInformation>>,
+    pub external_event_information: ::std::option::Option<
+        ::std::vec::Vec<VirtualEventExternalInformation>,
+    >,
     /// When the meeting ended. Read-only.
     ///
     /// JSON: `meetingEndDateTime`.
@@ -2448,7 +2509,10 @@ pub struct MeetingAttendanceReport {
     pub attendance_records: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for MeetingAttendanceReport {
     fn serialize<__S: ::serde::Serializer>(
@@ -2498,26 +2562,24 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingAttendanceReport, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut external_event_information: ::std::option::Option<
                     ::std::vec::Vec<VirtualEventExternalInformation>,
                 > = ::std::option::Option::None;
-                let mut meeting_end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
+                let mut meeting_end_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
                 let mut meeting_start_date_time: ::std::option::Option<
                     crate::types::DateTimeOffset,
                 > = ::std::option::Option::None;
-                let mut total_participant_count: ::std::option::Option<i32> =
-                    ::std::option::Option::None;
+                let mut total_participant_count: ::std::option::Option<i32> = ::std::option::Option::None;
                 let mut attendance_records: ::std::option::Option<
                     ::std::vec::Vec<AttendanceRecord>,
                 > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -2536,7 +2598,8 @@ impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
                         }
                         "attendanceRecords" => attendance_records = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2610,7 +2673,9 @@ impl<'de> ::serde::Deserialize<'de> for MeetingChatHistoryDefaultMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2673,7 +2738,9 @@ impl<'de> ::serde::Deserialize<'de> for MeetingChatMode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2732,7 +2799,9 @@ impl<'de> ::serde::Deserialize<'de> for MeetingLiveShareOptions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -2757,7 +2826,10 @@ pub struct MeetingParticipantInfo {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for MeetingParticipantInfo {
     fn serialize<__S: ::serde::Serializer>(
@@ -2799,15 +2871,12 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingParticipantInfo, __A::Error> {
                 let mut identity: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut role: ::std::option::Option<OnlineMeetingRole> =
-                    ::std::option::Option::None;
-                let mut upn: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut role: ::std::option::Option<OnlineMeetingRole> = ::std::option::Option::None;
+                let mut upn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "identity" => identity = __map.next_value()?,
@@ -2815,7 +2884,8 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
                         "upn" => upn = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2848,7 +2918,10 @@ pub struct MeetingParticipants {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for MeetingParticipants {
     fn serialize<__S: ::serde::Serializer>(
@@ -2886,22 +2959,22 @@ impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MeetingParticipants, __A::Error> {
-                let mut attendees: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>> =
-                    ::std::option::Option::None;
-                let mut organizer: ::std::option::Option<MeetingParticipantInfo> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut attendees: ::std::option::Option<
+                    ::std::vec::Vec<MeetingParticipantInfo>,
+                > = ::std::option::Option::None;
+                let mut organizer: ::std::option::Option<MeetingParticipantInfo> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "attendees" => attendees = __map.next_value()?,
                         "organizer" => organizer = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -2923,7 +2996,10 @@ pub struct ODataError {
     pub error: MainError,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for ODataError {
     fn serialize<__S: ::serde::Serializer>(
@@ -2955,22 +3031,24 @@ impl<'de> ::serde::Deserialize<'de> for ODataError {
             ) -> ::std::result::Result<ODataError, __A::Error> {
                 let mut error: ::std::option::Option<MainError> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "error" => {
                             error = ::std::option::Option::Some(__map.next_value()?);
                         }
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ODataError {
-                    error: error.ok_or_else(|| {
-                        <__A::Error as ::serde::de::Error>::missing_field("error")
-                    })?,
+                    error: error
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
+                            "error",
+                        ))?,
                     additional_properties: __additional,
                 })
             }
@@ -3108,12 +3186,15 @@ pub struct OnlineMeeting {
     /// The meeting's sensitivity label.
     ///
     /// JSON: `sensitivityLabelAssignment`.
-    pub sensitivity_label_assignment:
-        ::std::option::Option<OnlineMeetingSensitivityLabelAssignment>,
+    pub sensitivity_label_assignment: ::std::option::Option<
+        OnlineMeetingSensitivityLabelAssignment,
+    >,
     /// How much chat history new participants see.
     ///
     /// JSON: `shareMeetingChatHistoryDefault`.
-    pub share_meeting_chat_history_default: ::std::option::Option<MeetingChatHistoryDefaultMode>,
+    pub share_meeting_chat_history_default: ::std::option::Option<
+        MeetingChatHistoryDefaultMode,
+    >,
     /// The meeting's subject line.
     ///
     /// JSON: `subject`.
@@ -3129,7 +3210,9 @@ pub struct OnlineMeeting {
     /// Attendance reports, one per occurrence. Read-only.
     ///
     /// JSON: `attendanceReports`.
-    pub attendance_reports: ::std::option::Option<::std::vec::Vec<MeetingAttendanceReport>>,
+    pub attendance_reports: ::std::option::Option<
+        ::std::vec::Vec<MeetingAttendanceReport>,
+    >,
     /// Attendee report of a Teams live event. Read-only.
     ///
     /// JSON: `attendeeReport`.
@@ -3176,7 +3259,10 @@ pub struct OnlineMeeting {
     pub transcripts: ::std::option::Option<::std::vec::Vec<CallTranscript>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for OnlineMeeting {
     fn serialize<__S: ::serde::Serializer>(
@@ -3191,17 +3277,20 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.odata_type {
             __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_camera {
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_attendee_to_enable_camera
+        {
             __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic {
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
+        {
             __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
             __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(__value) =
-            &self.allow_copying_and_sharing_meeting_content
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_copying_and_sharing_meeting_content
         {
             __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
         }
@@ -3217,7 +3306,9 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
             __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_participants_to_change_name {
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_participants_to_change_name
+        {
             __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
@@ -3250,7 +3341,9 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
             __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.is_end_to_end_encryption_enabled {
+        if let ::std::option::Option::Some(__value) = &self
+            .is_end_to_end_encryption_enabled
+        {
             __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
@@ -3280,10 +3373,13 @@ impl ::serde::Serialize for OnlineMeeting {
         if let ::std::option::Option::Some(__value) = &self.record_automatically {
             __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment {
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
+        {
             __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.share_meeting_chat_history_default {
+        if let ::std::option::Option::Some(__value) = &self
+            .share_meeting_chat_history_default
+        {
             __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.subject {
@@ -3351,104 +3447,103 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OnlineMeeting, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles> =
-                    ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<OnlineMeetingPresenters> =
-                    ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<MeetingLiveShareOptions> =
-                    ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> =
-                    ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
+                    bool,
+                > = ::std::option::Option::None;
+                let mut allowed_lobby_admitters: ::std::option::Option<
+                    AllowedLobbyAdmitterRoles,
+                > = ::std::option::Option::None;
+                let mut allowed_presenters: ::std::option::Option<
+                    OnlineMeetingPresenters,
+                > = ::std::option::Option::None;
+                let mut allow_live_share: ::std::option::Option<
+                    MeetingLiveShareOptions,
+                > = ::std::option::Option::None;
+                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
+                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> =
-                    ::std::option::Option::None;
+                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> =
-                    ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo> =
-                    ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> =
-                    ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings> =
-                    ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings> =
-                    ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> =
-                    ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
+                let mut cloud_video_interop_info: ::std::option::Option<
+                    CloudVideoInteropInfo,
+                > = ::std::option::Option::None;
+                let mut expiry_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
+                let mut join_meeting_id_settings: ::std::option::Option<
+                    JoinMeetingIdSettings,
+                > = ::std::option::Option::None;
+                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut lobby_bypass_settings: ::std::option::Option<
+                    LobbyBypassSettings,
+                > = ::std::option::Option::None;
+                let mut meeting_options_web_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut meeting_spoken_language_tag: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
+                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut sensitivity_label_assignment: ::std::option::Option<
                     OnlineMeetingSensitivityLabelAssignment,
                 > = ::std::option::Option::None;
                 let mut share_meeting_chat_history_default: ::std::option::Option<
                     MeetingChatHistoryDefaultMode,
                 > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<WatermarkProtectionValues> =
-                    ::std::option::Option::None;
+                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut watermark_protection: ::std::option::Option<
+                    WatermarkProtectionValues,
+                > = ::std::option::Option::None;
                 let mut attendance_reports: ::std::option::Option<
                     ::std::vec::Vec<MeetingAttendanceReport>,
                 > = ::std::option::Option::None;
-                let mut attendee_report: ::std::option::Option<crate::types::Base64Url> =
-                    ::std::option::Option::None;
-                let mut broadcast_settings: ::std::option::Option<BroadcastMeetingSettings> =
-                    ::std::option::Option::None;
-                let mut creation_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut attendee_report: ::std::option::Option<
+                    crate::types::Base64Url,
+                > = ::std::option::Option::None;
+                let mut broadcast_settings: ::std::option::Option<
+                    BroadcastMeetingSettings,
+                > = ::std::option::Option::None;
+                let mut creation_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut end_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut is_broadcast: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut meeting_template_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> =
-                    ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut recordings: ::std::option::Option<::std::vec::Vec<CallRecording>> =
-                    ::std::option::Option::None;
-                let mut transcripts: ::std::option::Option<::std::vec::Vec<CallTranscript>> =
-                    ::std::option::Option::None;
+                let mut meeting_template_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
+                let mut start_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut recordings: ::std::option::Option<
+                    ::std::vec::Vec<CallRecording>,
+                > = ::std::option::Option::None;
+                let mut transcripts: ::std::option::Option<
+                    ::std::vec::Vec<CallTranscript>,
+                > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -3463,7 +3558,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                             allow_breakout_rooms = __map.next_value()?;
                         }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map.next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map
+                                .next_value()?;
                         }
                         "allowedLobbyAdmitters" => {
                             allowed_lobby_admitters = __map.next_value()?;
@@ -3540,7 +3636,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
                         "recordings" => recordings = __map.next_value()?,
                         "transcripts" => transcripts = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -3730,12 +3827,15 @@ pub struct OnlineMeetingBase {
     /// The meeting's sensitivity label.
     ///
     /// JSON: `sensitivityLabelAssignment`.
-    pub sensitivity_label_assignment:
-        ::std::option::Option<OnlineMeetingSensitivityLabelAssignment>,
+    pub sensitivity_label_assignment: ::std::option::Option<
+        OnlineMeetingSensitivityLabelAssignment,
+    >,
     /// How much chat history new participants see.
     ///
     /// JSON: `shareMeetingChatHistoryDefault`.
-    pub share_meeting_chat_history_default: ::std::option::Option<MeetingChatHistoryDefaultMode>,
+    pub share_meeting_chat_history_default: ::std::option::Option<
+        MeetingChatHistoryDefaultMode,
+    >,
     /// The meeting's subject line.
     ///
     /// JSON: `subject`.
@@ -3751,10 +3851,15 @@ pub struct OnlineMeetingBase {
     /// Attendance reports, one per occurrence. Read-only.
     ///
     /// JSON: `attendanceReports`.
-    pub attendance_reports: ::std::option::Option<::std::vec::Vec<MeetingAttendanceReport>>,
+    pub attendance_reports: ::std::option::Option<
+        ::std::vec::Vec<MeetingAttendanceReport>,
+    >,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for OnlineMeetingBase {
     fn serialize<__S: ::serde::Serializer>(
@@ -3769,17 +3874,20 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.odata_type {
             __map.serialize_entry("@odata.type", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_camera {
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_attendee_to_enable_camera
+        {
             __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic {
+        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
+        {
             __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
             __map.serialize_entry("allowBreakoutRooms", __value)?;
         }
-        if let ::std::option::Option::Some(__value) =
-            &self.allow_copying_and_sharing_meeting_content
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_copying_and_sharing_meeting_content
         {
             __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
         }
@@ -3795,7 +3903,9 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
             __map.serialize_entry("allowMeetingChat", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.allow_participants_to_change_name {
+        if let ::std::option::Option::Some(__value) = &self
+            .allow_participants_to_change_name
+        {
             __map.serialize_entry("allowParticipantsToChangeName", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
@@ -3828,7 +3938,9 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
             __map.serialize_entry("expiryDateTime", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.is_end_to_end_encryption_enabled {
+        if let ::std::option::Option::Some(__value) = &self
+            .is_end_to_end_encryption_enabled
+        {
             __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
@@ -3858,10 +3970,13 @@ impl ::serde::Serialize for OnlineMeetingBase {
         if let ::std::option::Option::Some(__value) = &self.record_automatically {
             __map.serialize_entry("recordAutomatically", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment {
+        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
+        {
             __map.serialize_entry("sensitivityLabelAssignment", __value)?;
         }
-        if let ::std::option::Option::Some(__value) = &self.share_meeting_chat_history_default {
+        if let ::std::option::Option::Some(__value) = &self
+            .share_meeting_chat_history_default
+        {
             __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.subject {
@@ -3896,83 +4011,76 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OnlineMeetingBase, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles> =
-                    ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<OnlineMeetingPresenters> =
-                    ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<MeetingLiveShareOptions> =
-                    ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> =
-                    ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
+                    bool,
+                > = ::std::option::Option::None;
+                let mut allowed_lobby_admitters: ::std::option::Option<
+                    AllowedLobbyAdmitterRoles,
+                > = ::std::option::Option::None;
+                let mut allowed_presenters: ::std::option::Option<
+                    OnlineMeetingPresenters,
+                > = ::std::option::Option::None;
+                let mut allow_live_share: ::std::option::Option<
+                    MeetingLiveShareOptions,
+                > = ::std::option::Option::None;
+                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
+                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> =
-                    ::std::option::Option::None;
+                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
                 let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> =
-                    ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo> =
-                    ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset> =
-                    ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> =
-                    ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings> =
-                    ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings> =
-                    ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> =
-                    ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
+                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
+                let mut cloud_video_interop_info: ::std::option::Option<
+                    CloudVideoInteropInfo,
+                > = ::std::option::Option::None;
+                let mut expiry_date_time: ::std::option::Option<
+                    crate::types::DateTimeOffset,
+                > = ::std::option::Option::None;
+                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
+                let mut join_meeting_id_settings: ::std::option::Option<
+                    JoinMeetingIdSettings,
+                > = ::std::option::Option::None;
+                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut lobby_bypass_settings: ::std::option::Option<
+                    LobbyBypassSettings,
+                > = ::std::option::Option::None;
+                let mut meeting_options_web_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut meeting_spoken_language_tag: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
+                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut sensitivity_label_assignment: ::std::option::Option<
                     OnlineMeetingSensitivityLabelAssignment,
                 > = ::std::option::Option::None;
                 let mut share_meeting_chat_history_default: ::std::option::Option<
                     MeetingChatHistoryDefaultMode,
                 > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<WatermarkProtectionValues> =
-                    ::std::option::Option::None;
+                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut video_teleconference_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut watermark_protection: ::std::option::Option<
+                    WatermarkProtectionValues,
+                > = ::std::option::Option::None;
                 let mut attendance_reports: ::std::option::Option<
                     ::std::vec::Vec<MeetingAttendanceReport>,
                 > = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "id" => id = __map.next_value()?,
@@ -3987,7 +4095,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                             allow_breakout_rooms = __map.next_value()?;
                         }
                         "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map.next_value()?;
+                            allow_copying_and_sharing_meeting_content = __map
+                                .next_value()?;
                         }
                         "allowedLobbyAdmitters" => {
                             allowed_lobby_admitters = __map.next_value()?;
@@ -4053,7 +4162,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
                         }
                         "attendanceReports" => attendance_reports = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4165,7 +4275,9 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingPresenters {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -4232,7 +4344,9 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingRole {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -4249,7 +4363,10 @@ pub struct OnlineMeetingSensitivityLabelAssignment {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for OnlineMeetingSensitivityLabelAssignment {
     fn serialize<__S: ::serde::Serializer>(
@@ -4278,20 +4395,24 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment 
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OnlineMeetingSensitivityLabelAssignment;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object")
+                __f.write_str(
+                    "a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object",
+                )
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<OnlineMeetingSensitivityLabelAssignment, __A::Error>
-            {
-                let mut sensitivity_label_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+            ) -> ::std::result::Result<
+                OnlineMeetingSensitivityLabelAssignment,
+                __A::Error,
+            > {
+                let mut sensitivity_label_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "sensitivityLabelId" => {
@@ -4299,7 +4420,8 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment 
                         }
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4380,7 +4502,9 @@ impl<'de> ::serde::Deserialize<'de> for OnlineMeetingType {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         __deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<'de> as ::serde::Deserialize>::deserialize(__deserializer)?;
+        let __text = <crate::types::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(__deserializer)?;
         ::std::result::Result::Ok(Self::from(__text.as_str()))
     }
 }
@@ -4401,7 +4525,10 @@ pub struct VirtualEventExternalInformation {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for VirtualEventExternalInformation {
     fn serialize<__S: ::serde::Serializer>(
@@ -4433,28 +4560,30 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = VirtualEventExternalInformation;
             fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.virtualEventExternalInformation` object")
+                __f.write_str(
+                    "a `microsoft.graph.virtualEventExternalInformation` object",
+                )
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<VirtualEventExternalInformation, __A::Error> {
-                let mut application_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut external_event_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut application_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut external_event_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "applicationId" => application_id = __map.next_value()?,
                         "externalEventId" => external_event_id = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4486,7 +4615,10 @@ pub struct VirtualEventExternalRegistrationInformation {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for VirtualEventExternalRegistrationInformation {
     fn serialize<__S: ::serde::Serializer>(
@@ -4525,24 +4657,24 @@ impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformat
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> ::std::result::Result<VirtualEventExternalRegistrationInformation, __A::Error>
-            {
-                let mut referrer: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+            ) -> ::std::result::Result<
+                VirtualEventExternalRegistrationInformation,
+                __A::Error,
+            > {
+                let mut referrer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "referrer" => referrer = __map.next_value()?,
                         "registrationId" => registration_id = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
@@ -4574,7 +4706,10 @@ pub struct WatermarkProtectionValues {
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
-    pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 impl ::serde::Serialize for WatermarkProtectionValues {
     fn serialize<__S: ::serde::Serializer>(
@@ -4583,7 +4718,9 @@ impl ::serde::Serialize for WatermarkProtectionValues {
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.is_enabled_for_content_sharing {
+        if let ::std::option::Option::Some(__value) = &self
+            .is_enabled_for_content_sharing
+        {
             __map.serialize_entry("isEnabledForContentSharing", __value)?;
         }
         if let ::std::option::Option::Some(__value) = &self.is_enabled_for_video {
@@ -4612,15 +4749,12 @@ impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<WatermarkProtectionValues, __A::Error> {
-                let mut is_enabled_for_content_sharing: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut is_enabled_for_video: ::std::option::Option<bool> =
-                    ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> =
-                    ::std::option::Option::None;
+                let mut is_enabled_for_content_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_enabled_for_video: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) =
-                    __map.next_key::<crate::types::Key<'de>>()?
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::types::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "isEnabledForContentSharing" => {
@@ -4629,7 +4763,8 @@ impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
                         "isEnabledForVideo" => is_enabled_for_video = __map.next_value()?,
                         "@odata.type" => odata_type = __map.next_value()?,
                         _ => {
-                            __additional.insert(__key.into_string(), __map.next_value()?);
+                            __additional
+                                .insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
