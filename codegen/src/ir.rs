@@ -17,6 +17,34 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, sorted by path, then method.
     pub operations: Vec<Operation>,
+    /// The request builders, the root (`Requests`) first, then sorted by name.
+    pub builders: Vec<Builder>,
+}
+
+/// One request builder: a place in the URL tree, with the steps and operations under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    /// The Rust name (`MeOnlineMeetingsBuilder`).
+    pub name: String,
+    /// The path template it stands for (`/me/onlineMeetings`), for docs.
+    pub path: String,
+    /// Steps to the builders below it.
+    pub children: Vec<Child>,
+    /// Indexes into [`Api::operations`] of the operations it starts.
+    pub operations: Vec<usize>,
+}
+
+/// A step from one builder to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Child {
+    /// The method (`me`, `user`, `online_meetings`).
+    pub method: String,
+    /// The path text it appends after a `/`: literals and parameters.
+    pub pieces: Vec<Segment>,
+    /// The parameters the method takes, in path order.
+    pub params: Vec<Param>,
+    /// The builder it returns.
+    pub builder: String,
 }
 
 /// A named Rust type.
@@ -170,6 +198,9 @@ pub struct Operation {
     pub name: String,
     /// Parameters of the method itself (a function's `(name='{value}')` arguments).
     pub params: Vec<Param>,
+    /// The path the method itself appends after its builder's (an action's `/createOrGet`):
+    /// literals and parameters; empty for operations on the builder's own path.
+    pub tail: Vec<Segment>,
     /// Documentation: summary and description.
     pub doc: String,
     /// Graph's operationId, kept for reference only: names never come from it.
@@ -182,6 +213,14 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// A deprecation note, if the operation is deprecated.
     pub deprecated: Option<String>,
+    /// Whether sending it twice has the effect of sending it once (GET, PUT, DELETE, or an
+    /// operation marked `x-graph-meetings-idempotent: true`), so that it may be retried after a
+    /// fault that leaves its fate unknown.
+    pub idempotent: bool,
+    /// The enum of outcomes, when more than one success status has a body type.
+    pub outcome: Option<String>,
+    /// The builder it hangs on.
+    pub builder: String,
 }
 
 /// One piece of a path.
@@ -225,6 +264,9 @@ pub struct Body {
     pub ty: TypeRef,
     /// Whether the spec requires it.
     pub required: bool,
+    /// Whether the runtime checks it before sending (`x-graph-meetings-validate: true`): the
+    /// type implements `crate::request::Validate` by hand.
+    pub validate: bool,
 }
 
 /// One success response.
@@ -238,4 +280,6 @@ pub struct Response {
     pub doc: String,
     /// The body's type, if there is one.
     pub ty: Option<TypeRef>,
+    /// The outcome variant's name (`x-graph-meetings-variant`, or the status's reason phrase).
+    pub variant: String,
 }

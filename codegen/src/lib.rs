@@ -58,10 +58,14 @@ pub fn files(api: &ir::Api, spec_file: &Path) -> Result<Vec<GeneratedFile>, Erro
                 message,
             })
     };
-    Ok(vec![
+    let mut files = vec![
         render("mod.rs", emit::module(api))?,
         render("models.rs", emit::models(api))?,
-    ])
+    ];
+    if !api.operations.is_empty() {
+        files.push(render("requests.rs", emit::requests(api))?);
+    }
+    Ok(files)
 }
 
 /// What [`check`] found different on disk.

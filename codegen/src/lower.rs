@@ -24,7 +24,8 @@ const MAX_INLINE_DEPTH: usize = 32;
 pub fn lower(spec: &Spec, source: &str) -> Result<Api, Error> {
     let mut lowerer = Lowerer::new(&spec.file, &spec.api)?;
     lowerer.lower_components()?;
-    let operations = lowerer.lower_operations()?;
+    let mut operations = lowerer.lower_operations()?;
+    let builders = lowerer.builder_tree(&mut operations);
     lowerer.box_recursive_fields();
     lowerer.settle_defaults();
     let api = &spec.api;
@@ -38,6 +39,7 @@ pub fn lower(spec: &Spec, source: &str) -> Result<Api, Error> {
             .map(|s| s.url.trim_end_matches('/').to_string()),
         types: lowerer.types.into_values().collect(),
         operations,
+        builders,
     })
 }
 
@@ -74,6 +76,8 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Keys being flattened, to detect `allOf` cycles.
     flattening: Vec<String>,
+    /// Outcome enums by wanted name and response signature.
+    outcomes: BTreeMap<(String, String), String>,
 }
 
 fn schema_pointer(key: &str) -> String {
@@ -91,6 +95,7 @@ impl<'a> Lowerer<'a> {
             scope: Scope::default(),
             types: BTreeMap::new(),
             flattening: Vec::new(),
+            outcomes: BTreeMap::new(),
         };
         let schemas = lowerer.schemas();
         for (key, schema) in schemas {
@@ -764,6 +769,92 @@ impl<'a> Lowerer<'a> {
         Ok(operations)
     }
 
+    /// The tree of request builders the operations hang on; names each builder and tells each
+    /// operation its builder.
+    fn builder_tree(&mut self, operations: &mut [Operation]) -> Vec<Builder> {
+        struct Draft {
+            path: String,
+            children: Vec<(Child, Vec<String>)>,
+            operations: Vec<usize>,
+        }
+        let mut drafts: BTreeMap<Vec<String>, Draft> = BTreeMap::new();
+        drafts.insert(
+            Vec::new(),
+            Draft {
+                path: String::new(),
+                children: Vec::new(),
+                operations: Vec::new(),
+            },
+        );
+        let mut placed: Vec<(usize, Vec<String>)> = Vec::new();
+        for (index, op) in operations.iter().enumerate() {
+            let mut node: Vec<String> = Vec::new();
+            let mut path = String::new();
+            for step in &op.steps {
+                let parent = node.clone();
+                node.push(step.method.clone());
+                path = format!("{path}/{}", step.segment);
+                drafts.entry(node.clone()).or_insert_with(|| Draft {
+                    path: path.clone(),
+                    children: Vec::new(),
+                    operations: Vec::new(),
+                });
+                let children = &mut drafts.get_mut(&parent).expect("drafted above").children;
+                if !children.iter().any(|(c, _)| c.method == step.method) {
+                    children.push((
+                        Child {
+                            method: step.method.clone(),
+                            pieces: parse_template(&step.segment),
+                            params: step.params.clone(),
+                            builder: String::new(),
+                        },
+                        node.clone(),
+                    ));
+                }
+            }
+            drafts
+                .get_mut(&node)
+                .expect("drafted above")
+                .operations
+                .push(index);
+            placed.push((index, node));
+        }
+        let names: BTreeMap<Vec<String>, String> = drafts
+            .keys()
+            .map(|node| {
+                let name = if node.is_empty() {
+                    names::ROOT_BUILDER.to_string()
+                } else {
+                    names::builder_name(node)
+                };
+                (node.clone(), self.scope.claim(name))
+            })
+            .collect();
+        for (index, node) in placed {
+            operations[index].builder = names[&node].clone();
+        }
+        let mut builders: Vec<Builder> = drafts
+            .into_iter()
+            .map(|(node, d)| Builder {
+                name: names[&node].clone(),
+                path: d.path,
+                children: d
+                    .children
+                    .into_iter()
+                    .map(|(mut c, child)| {
+                        c.builder = names[&child].clone();
+                        c
+                    })
+                    .collect(),
+                operations: d.operations,
+            })
+            .collect();
+        builders.sort_by(|a, b| {
+            (a.name != names::ROOT_BUILDER, &a.name).cmp(&(b.name != names::ROOT_BUILDER, &b.name))
+        });
+        builders
+    }
+
     fn operation(
         &mut self,
         path: &str,
@@ -813,6 +904,11 @@ impl<'a> Lowerer<'a> {
             });
         }
         let ends_with_item = pieces.last().is_some_and(|p| is_param(p));
+        let tail = if last_is_action {
+            parse_template(pieces.last().copied().unwrap_or_default())
+        } else {
+            Vec::new()
+        };
         let (name, params) = if last_is_action {
             piece_method(pieces.last().copied().unwrap_or_default())
         } else {
@@ -853,6 +949,8 @@ impl<'a> Lowerer<'a> {
                         Some(Body {
                             ty,
                             required: body.required,
+                            validate: body.extensions.get("x-graph-meetings-validate")
+                                == Some(&serde_json::Value::Bool(true)),
                         })
                     }
                     None => None,
@@ -905,11 +1003,18 @@ impl<'a> Lowerer<'a> {
                 },
             };
             if (200..300).contains(&status) {
+                let variant = response
+                    .extensions
+                    .get("x-graph-meetings-variant")
+                    .and_then(|v| v.as_str())
+                    .map(names::camel)
+                    .unwrap_or_else(|| names::status_variant(status, range));
                 responses.push(Response {
                     status,
                     range,
                     doc: response.description.clone(),
                     ty,
+                    variant,
                 });
             } else if status >= 400 || code == "default" {
                 error = error.or(ty);
@@ -942,13 +1047,34 @@ impl<'a> Lowerer<'a> {
                 })
                 .unwrap_or_else(|| "Deprecated.".into())
         });
+        let idempotent = matches!(method, "get" | "put" | "delete" | "head" | "options")
+            || op.extensions.get("x-graph-meetings-idempotent")
+                == Some(&serde_json::Value::Bool(true));
+        let typed = responses.iter().filter(|r| r.ty.is_some()).count();
+        let outcome = (typed > 1).then(|| {
+            // `/me/...` and `/users/{id}/...` with the same responses share one enum.
+            let signature = format!("{responses:?}");
+            let wanted = names::outcome_name(&name);
+            match self.outcomes.get(&(wanted.clone(), signature.clone())) {
+                Some(existing) => existing.clone(),
+                None => {
+                    let claimed = self.scope.claim(wanted.clone());
+                    self.outcomes.insert((wanted, signature), claimed.clone());
+                    claimed
+                }
+            }
+        });
         Ok(Operation {
+            idempotent,
+            outcome,
+            builder: String::new(),
             method: method.to_uppercase(),
             path: path.to_string(),
             segments,
             steps,
             name,
             params,
+            tail,
             doc,
             operation_id: op.operation_id.clone(),
             body,
@@ -1119,13 +1245,7 @@ impl Builders {
                 }
                 Some(existing) if *existing == shape => return name,
                 Some(_) => {
-                    name = match fallback {
-                        1 => format!(
-                            "{}_item",
-                            names::snake(piece.split('(').next().unwrap_or(piece))
-                        ),
-                        n => format!("{}_item{n}", names::snake(piece)),
-                    };
+                    name = names::item_fallback(piece, fallback);
                     fallback += 1;
                 }
             }

@@ -207,6 +207,46 @@ pub fn item_accessor(collection: &str) -> String {
     not_keyword(singular)
 }
 
+/// The name of the root request builder.
+pub const ROOT_BUILDER: &str = "Requests";
+
+/// The name of the builder reached through `methods` (`["me", "online_meetings"]` ->
+/// `MeOnlineMeetingsBuilder`).
+pub fn builder_name(methods: &[String]) -> String {
+    format!("{}Builder", camel(&methods.join(" ")))
+}
+
+/// The name of the enum of an operation's outcomes (`create_or_get` -> `CreateOrGetOutcome`).
+pub fn outcome_name(operation: &str) -> String {
+    format!("{}Outcome", camel(operation))
+}
+
+/// An outcome variant's name from a success status, unless the spec names it.
+pub fn status_variant(status: u16, range: bool) -> String {
+    if range {
+        return format!("Status{}xx", status / 100);
+    }
+    match status {
+        200 => "Ok".into(),
+        201 => "Created".into(),
+        202 => "Accepted".into(),
+        203 => "NonAuthoritative".into(),
+        204 => "NoContent".into(),
+        206 => "PartialContent".into(),
+        n => format!("Status{n}"),
+    }
+}
+
+/// The fallback for an item accessor whose wanted name another path shape took
+/// (`calendars/{id}` where `calendar` exists): `calendars_item`, then `calendars_item2`, ...
+pub fn item_fallback(piece: &str, attempt: usize) -> String {
+    let base = snake(piece.split('(').next().unwrap_or(piece));
+    match attempt {
+        1 => format!("{base}_item"),
+        n => format!("{base}_item{n}"),
+    }
+}
+
 /// The method name of an action segment (`microsoft.graph.createOrGet` -> `create_or_get`).
 pub fn action_method(segment: &str) -> String {
     snake(segment.strip_prefix(GRAPH_NAMESPACE).unwrap_or(segment))

@@ -1,38 +1,85 @@
-//! Typed Rust models for the Microsoft Graph onlineMeetings API: create a Teams meeting, or
+//! Typed Rust for the Microsoft Graph onlineMeetings API: create a Teams meeting, or
 //! create-or-get one by your own external ID.
 //!
-//! The models are generated from `specs/` by `graph-meetings-codegen` and checked in; the value
-//! types they use ([`types::DateTimeOffset`], [`types::Base64Url`]) are hand-written.
+//! ```no_run
+//! use graph_meetings::{Client, CreateOrGetRequest, OnlineMeeting, StaticToken};
+//!
+//! # async fn run() -> Result<(), graph_meetings::Error> {
+//! let client = Client::new(StaticToken::new(std::env::var("GRAPH_TOKEN").unwrap_or_default()))?;
+//! let meeting = client
+//!     .me()
+//!     .online_meetings()
+//!     .create(&OnlineMeeting {
+//!         subject: Some("Standup".into()),
+//!         ..Default::default()
+//!     })
+//!     .accept_language("en-GB")
+//!     .send()
+//!     .await?;
+//! println!("join at {:?}", meeting.join_web_url);
+//!
+//! // Safe to repeat: the same external ID gives back the same meeting.
+//! let outcome = client
+//!     .user("8b081ef6-4792-4def-b2c9-c363a1bf41d5")
+//!     .online_meetings()
+//!     .create_or_get(&CreateOrGetRequest::new("my-system-id-42"))
+//!     .send()
+//!     .await?;
+//! println!("created now: {}", outcome.is_created());
+//! # Ok(()) }
+//! ```
+//!
+//! # Without the client (sans-IO)
+//!
+//! With `default-features = false` the crate has no HTTP stack: build an `http::Request` and
+//! read an `http::Response` with any client you like.
 //!
 //! ```
-//! use graph_meetings::{OnlineMeeting, JoinMeetingIdSettings};
+//! use graph_meetings::{OnlineMeeting, Requests};
 //!
-//! let meeting = OnlineMeeting {
-//!     subject: Some("Standup".into()),
-//!     start_date_time: Some("2026-11-24T09:00:00.0000000+01:00".parse()?),
-//!     end_date_time: Some("2026-11-24T09:15:00.0000000+01:00".parse()?),
-//!     join_meeting_id_settings: Some(JoinMeetingIdSettings {
-//!         is_passcode_required: Some(true),
-//!         ..Default::default()
-//!     }),
-//!     ..Default::default()
-//! };
-//! let body = serde_json::to_value(&meeting)?;
-//! assert_eq!(body["startDateTime"], "2026-11-24T09:00:00.0000000+01:00");
-//! assert_eq!(body["joinMeetingIdSettings"]["isPasscodeRequired"], true);
+//! let request = Requests::detached()
+//!     .user("../../admin")
+//!     .online_meetings()
+//!     .create(&OnlineMeeting { subject: Some("Standup".into()), ..Default::default() });
+//! let http = request.to_http("https://graph.microsoft.com/v1.0")?;
+//! assert_eq!(http.uri(), "https://graph.microsoft.com/v1.0/users/..%2F..%2Fadmin/onlineMeetings");
+//!
+//! let response = http::Response::builder()
+//!     .status(201)
+//!     .body(r#"{"id":"m1","subject":"Standup"}"#)?;
+//! let meeting = request.parse_response(&response)?;
+//! assert_eq!(meeting.id.as_deref(), Some("m1"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Every model keeps the properties it does not declare in `additional_properties`, and every
-//! enum keeps values it does not know in its `Other` variant, so reading a response and writing
-//! it back loses nothing.
+//! # The models
+//!
+//! Generated from `specs/` by `graph-meetings-codegen` and checked in. Every model keeps the
+//! properties it does not declare in `additional_properties`, and every enum keeps values it
+//! does not know in its `Other` variant, so reading a response and writing it back loses
+//! nothing. Date-times are [`types::DateTimeOffset`], which keeps offset, precision and spelling.
+//!
+//! # Features
+//!
+//! - `client` (default): [`Client`], over reqwest with rustls (ring) and tokio timers.
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "client")]
+mod client;
+mod error;
+pub mod request;
+mod rules;
 pub mod types;
 
 #[rustfmt::skip]
 #[path = "generated/v1/mod.rs"]
 pub mod v1;
 
+#[cfg(feature = "client")]
+pub use client::{
+    AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Response, RetryPolicy, StaticToken,
+    TokenCredential,
+};
+pub use error::{parse_retry_after, Error, GraphError};
 pub use v1::*;

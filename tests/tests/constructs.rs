@@ -1,7 +1,7 @@
 //! The code generated from each construct spec in `tests/specs/` compiles (clippy checks it
 //! too: `cargo clippy --all-targets`), and behaves as its construct promises.
 
-use graph_meetings::types;
+use graph_meetings::{request, types};
 use serde_json::{json, Value};
 
 include!(concat!(env!("OUT_DIR"), "/constructs.rs"));

@@ -55,6 +55,9 @@ fn construct_specs_snapshot() {
         for file in generate(&relative) {
             if file.path == Path::new("models.rs") {
                 insta::assert_snapshot!(format!("construct__{stem}"), file.contents);
+            } else if file.path != Path::new("mod.rs") {
+                let name = format!("construct__{stem}__{}", file.path.display());
+                insta::assert_snapshot!(name, file.contents);
             }
         }
     }

@@ -6,3 +6,5 @@
 //! Every type of the API is re-exported here.
 mod models;
 pub use models::*;
+mod requests;
+pub use requests::*;

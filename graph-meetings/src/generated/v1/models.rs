@@ -1488,6 +1488,20 @@ pub struct CreateOrGetRequest {
         ::serde_json::Value,
     >,
 }
+impl CreateOrGetRequest {
+    /// A value with its required properties (`externalId`) and nothing else.
+    pub fn new(external_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            chat_info: ::std::option::Option::None,
+            end_date_time: ::std::option::Option::None,
+            external_id: external_id.into(),
+            participants: ::std::option::Option::None,
+            start_date_time: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            additional_properties: ::serde_json::Map::new(),
+        }
+    }
+}
 impl ::serde::Serialize for CreateOrGetRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1678,6 +1692,20 @@ pub struct ErrorDetails {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ErrorDetails {
+    /// A value with its required properties (`code`, `message`) and nothing else.
+    pub fn new(
+        code: impl ::std::convert::Into<::std::string::String>,
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            target: ::std::option::Option::None,
+            additional_properties: ::serde_json::Map::new(),
+        }
+    }
 }
 impl ::serde::Serialize for ErrorDetails {
     fn serialize<__S: ::serde::Serializer>(
@@ -1936,10 +1964,10 @@ pub struct InnerError {
     ///
     /// JSON: `client-request-id`.
     pub client_request_id: ::std::option::Option<::std::string::String>,
-    /// When the error happened.
+    /// When the error happened, as Graph writes it (often with no offset, so kept as text).
     ///
     /// JSON: `date`.
-    pub date: ::std::option::Option<crate::types::DateTimeOffset>,
+    pub date: ::std::option::Option<::std::string::String>,
     /// The service's identifier of the request; quote it when asking for support.
     ///
     /// JSON: `request-id`.
@@ -1990,7 +2018,7 @@ impl<'de> ::serde::Deserialize<'de> for InnerError {
                 let mut client_request_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::types::DateTimeOffset> = ::std::option::Option::None;
+                let mut date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __additional = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
@@ -2393,6 +2421,22 @@ pub struct MainError {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl MainError {
+    /// A value with its required properties (`code`, `message`) and nothing else.
+    pub fn new(
+        code: impl ::std::convert::Into<::std::string::String>,
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            target: ::std::option::Option::None,
+            details: ::std::option::Option::None,
+            inner_error: ::std::option::Option::None,
+            additional_properties: ::serde_json::Map::new(),
+        }
+    }
 }
 impl ::serde::Serialize for MainError {
     fn serialize<__S: ::serde::Serializer>(
@@ -3000,6 +3044,15 @@ pub struct ODataError {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ODataError {
+    /// A value with its required properties (`error`) and nothing else.
+    pub fn new(error: impl ::std::convert::Into<MainError>) -> Self {
+        Self {
+            error: error.into(),
+            additional_properties: ::serde_json::Map::new(),
+        }
+    }
 }
 impl ::serde::Serialize for ODataError {
     fn serialize<__S: ::serde::Serializer>(

@@ -1,0 +1,412 @@
+//! Requests, sans-IO: a [`Request`] becomes an [`http::Request`] with [`Request::to_http`], and
+//! an [`http::Response`] becomes its typed result with [`Request::parse_response`], so any HTTP
+//! stack can carry them. With the `client` feature, [`Request::send`] does both over reqwest.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use http::{HeaderMap, Method, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{Error, GraphError};
+
+/// Where requests go: a client, or nowhere (sans-IO), and which API version.
+#[derive(Clone, Copy)]
+pub struct Target<'c> {
+    version: &'static str,
+    #[cfg(feature = "client")]
+    client: Option<&'c crate::Client>,
+    marker: PhantomData<&'c ()>,
+}
+
+impl Target<'static> {
+    /// No client: requests can only be turned into `http::Request`s.
+    pub fn detached(version: &'static str) -> Self {
+        Target {
+            version,
+            #[cfg(feature = "client")]
+            client: None,
+            marker: PhantomData,
+        }
+    }
+}
+
+#[cfg(feature = "client")]
+impl<'c> Target<'c> {
+    /// Requests sent by `client`.
+    pub fn client(client: &'c crate::Client, version: &'static str) -> Self {
+        Target {
+            version,
+            client: Some(client),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl fmt::Debug for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Target");
+        d.field("version", &self.version);
+        #[cfg(feature = "client")]
+        d.field("client", &self.client.is_some());
+        d.finish()
+    }
+}
+
+impl<'c> Target<'c> {
+    /// The API version (`v1.0`, `beta`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
+    #[cfg(feature = "client")]
+    pub(crate) fn client_ref(&self) -> Option<&'c crate::Client> {
+        self.client
+    }
+}
+
+/// A request body, as generated code hands it over.
+#[doc(hidden)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// JSON bytes, or why the value could not become them.
+    Json(Result<Vec<u8>, Error>),
+}
+
+/// A check a request body must pass before it is sent (`x-graph-meetings-validate`).
+pub trait Validate {
+    /// `Err(Error::InvalidArgument(..))` if the value must not be sent.
+    fn validate(&self) -> Result<(), Error>;
+}
+
+impl Body {
+    /// `value` as JSON.
+    pub fn json<T: Serialize>(value: &T) -> Self {
+        Body::Json(serde_json::to_vec(value).map_err(|e| Error::Encode(e.to_string())))
+    }
+
+    /// `value` as JSON, once it passes its check.
+    pub fn json_validated<T: Serialize + Validate>(value: &T) -> Self {
+        match value.validate() {
+            Ok(()) => Self::json(value),
+            Err(e) => Body::Json(Err(e)),
+        }
+    }
+}
+
+/// Characters a path parameter keeps as they are: RFC 3986's unreserved set. Everything else,
+/// `/`, `?`, `#` and `%` included, is percent-encoded, so a value cannot leave its segment.
+const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A request path being built, with the first parameter that was refused.
+#[derive(Clone, Debug, Default)]
+#[doc(hidden)]
+pub struct Path {
+    text: String,
+    invalid: Option<String>,
+}
+
+impl Path {
+    /// Appends literal text.
+    pub fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Appends `value`, percent-encoded. A whole segment that is empty, `.` or `..` is refused
+    /// (URL parsers resolve `..` and `%2E%2E` alike, which would change the route). Inside an
+    /// OData quoted literal (`name='{value}'`) a `'` is doubled first, as OData requires.
+    pub fn push_param(&mut self, value: &str, quoted: bool) {
+        if quoted {
+            let doubled = value.replace('\'', "''");
+            self.text.extend(utf8_percent_encode(&doubled, PATH_PARAM));
+            return;
+        }
+        if matches!(value, "" | "." | "..") && self.invalid.is_none() {
+            self.invalid = Some(format!(
+                "path parameter {value:?} would not stay one path segment"
+            ));
+        }
+        self.text.extend(utf8_percent_encode(value, PATH_PARAM));
+    }
+
+    /// The path so far.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Reads a success body as `T`; a failure names the path into the body where it happened.
+#[doc(hidden)]
+pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+    let decode_error = |path: String, message: String| Error::Decode {
+        status,
+        path,
+        message,
+        client_request_id: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
+    de.end()
+        .map_err(|e| decode_error(".".into(), e.to_string()))?;
+    Ok(value)
+}
+
+/// A success status with no body to read.
+#[doc(hidden)]
+pub fn decode_empty(_: StatusCode, _: &[u8]) -> Result<(), Error> {
+    Ok(())
+}
+
+/// A success status the operation does not declare.
+#[doc(hidden)]
+pub fn unexpected_status(status: StatusCode, body: &[u8]) -> Error {
+    Error::Decode {
+        status,
+        path: ".".into(),
+        message: format!(
+            "the operation does not declare this status ({} bytes of body)",
+            body.len()
+        ),
+        client_request_id: None,
+    }
+}
+
+/// Reads a response body into an operation's result.
+pub type Decoder<T> = fn(StatusCode, &[u8]) -> Result<T, Error>;
+
+/// One request, ready to be sent or turned into an [`http::Request`].
+pub struct Request<'c, T> {
+    pub(crate) target: Target<'c>,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) idempotent: bool,
+    pub(crate) decode: Decoder<T>,
+    /// The first problem met while building; reported by `to_http` and `send`.
+    pub(crate) invalid: Option<Error>,
+}
+
+impl<T> fmt::Debug for Request<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+impl<'c, T> Request<'c, T> {
+    /// Used by generated code.
+    #[doc(hidden)]
+    pub fn new(
+        target: Target<'c>,
+        method: Method,
+        path: Path,
+        body: Body,
+        idempotent: bool,
+        decode: Decoder<T>,
+    ) -> Self {
+        let (body, mut invalid) = match body {
+            Body::Empty => (None, None),
+            Body::Json(Ok(bytes)) => (Some(bytes), None),
+            Body::Json(Err(e)) => (None, Some(e)),
+        };
+        if let Some(problem) = path.invalid {
+            invalid = Some(Error::InvalidArgument(problem));
+        }
+        Request {
+            target,
+            method,
+            path: path.text,
+            body,
+            headers: HeaderMap::new(),
+            idempotent,
+            decode,
+            invalid,
+        }
+    }
+
+    /// Asks for text (`joinInformation`) in this language and locale (`ja`, `en-GB`).
+    pub fn accept_language(self, tag: &str) -> Self {
+        self.header("accept-language", tag)
+    }
+
+    /// Asks Graph to send enum members added after `unknownFutureValue` as they are
+    /// (`Prefer: include-unknown-enum-members`); the models keep any member either way.
+    pub fn include_unknown_enum_members(self) -> Self {
+        self.header("prefer", "include-unknown-enum-members")
+    }
+
+    /// Adds a header. A name or value that is not valid HTTP (a line break, say) is refused,
+    /// as are headers the crate sets itself (`Authorization`, `Host`, `Content-Length`,
+    /// `Content-Type`): the error comes from `to_http` or `send`, and nothing is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if self.invalid.is_some() {
+            return self;
+        }
+        let parsed = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("header name {name:?} is not valid HTTP"))
+            .and_then(|n| {
+                if [
+                    http::header::AUTHORIZATION,
+                    http::header::HOST,
+                    http::header::CONTENT_LENGTH,
+                    CONTENT_TYPE,
+                ]
+                .contains(&n)
+                {
+                    Err(format!("header `{n}` is set by the crate"))
+                } else {
+                    Ok(n)
+                }
+            })
+            .and_then(|n| {
+                HeaderValue::from_str(value)
+                    .map(|v| (n, v))
+                    .map_err(|_| format!("the value of header `{name}` is not valid HTTP"))
+            });
+        match parsed {
+            Ok((n, v)) => {
+                self.headers.append(n, v);
+            }
+            Err(message) => self.invalid = Some(Error::InvalidArgument(message)),
+        }
+        self
+    }
+
+    /// Where the request goes (its API version, and its client if it has one).
+    pub fn target(&self) -> Target<'c> {
+        self.target
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path below the version base (`/me/onlineMeetings`), parameters encoded.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether sending it twice has the effect of sending it once.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The request as `http::Request`, against `base_url` (`https://graph.microsoft.com/v1.0`).
+    /// No `Authorization` header: add it in your HTTP stack.
+    pub fn to_http(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(e) = &self.invalid {
+            return Err(copy_invalid(e));
+        }
+        let url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| Error::InvalidArgument(format!("base URL {base_url:?}: {e}")))?;
+        if !matches!(uri.scheme_str(), Some("https" | "http")) || uri.host().is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "base URL {base_url:?} is not an http(s) URL"
+            )));
+        }
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(uri)
+            .header(ACCEPT, "application/json");
+        if self.body.is_some() {
+            builder = builder.header(CONTENT_TYPE, "application/json");
+        }
+        let mut request = builder
+            .body(self.body.clone().unwrap_or_default())
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        for (name, value) in &self.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        Ok(request)
+    }
+
+    /// Reads a response: the operation's result for a success status, or the error Graph
+    /// described.
+    pub fn parse_response<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<T, Error> {
+        parse(
+            self.decode,
+            response.status(),
+            response.headers(),
+            response.body().as_ref(),
+        )
+    }
+}
+
+/// Reads `status`, `headers` and `body` with `decode`, or into an error.
+pub(crate) fn parse<T>(
+    decode: Decoder<T>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    if status.is_success() {
+        decode(status, body)
+    } else {
+        Err(GraphError::from_parts(status, headers, body).into())
+    }
+}
+
+/// Build errors are kept on the request and reported each time it is used.
+fn copy_invalid(e: &Error) -> Error {
+    match e {
+        Error::Encode(m) => Error::Encode(m.clone()),
+        other => Error::InvalidArgument(match other {
+            Error::InvalidArgument(m) => m.clone(),
+            other => other.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_stay_in_their_segment() {
+        for (value, encoded) in [
+            (
+                "8b081ef6-4792-4def-b2c9-c363a1bf41d5",
+                "8b081ef6-4792-4def-b2c9-c363a1bf41d5",
+            ),
+            ("../../admin", "..%2F..%2Fadmin"),
+            ("a/b?c#d", "a%2Fb%3Fc%23d"),
+            ("user@contoso.com", "user%40contoso.com"),
+            ("100%", "100%25"),
+            ("a b\r\n", "a%20b%0D%0A"),
+            ("名前", "%E5%90%8D%E5%89%8D"),
+        ] {
+            let mut path = Path::default();
+            path.push_str("/users/");
+            path.push_param(value, false);
+            assert_eq!(path.as_str(), format!("/users/{encoded}"));
+            assert!(path.invalid.is_none());
+        }
+        for value in ["", ".", ".."] {
+            let mut path = Path::default();
+            path.push_param(value, false);
+            assert!(path.invalid.is_some(), "{value:?} must be refused");
+        }
+        let mut path = Path::default();
+        path.push_str("f(a='");
+        path.push_param("it's", true);
+        assert_eq!(path.as_str(), "f(a='it%27%27s");
+    }
+}
