@@ -116,7 +116,8 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// First backoff wait, when Graph gives no `Retry-After`.
     pub base_delay: Duration,
-    /// Longest single wait, `Retry-After` included.
+    /// Longest single wait. A `Retry-After` longer than this is not waited for: the error,
+    /// with its `retry_after`, goes back to the caller.
     pub max_delay: Duration,
     /// Longest total time spent waiting between attempts.
     pub max_total_delay: Duration,
@@ -385,10 +386,10 @@ impl Client {
                 }
             };
             if retry && attempt < policy.max_attempts {
-                let wait = wait
-                    .unwrap_or_else(|| policy.backoff(attempt))
-                    .min(policy.max_delay);
-                if waited + wait <= policy.max_total_delay {
+                // A Retry-After longer than the policy allows is Graph's answer, not a wait:
+                // it goes back to the caller with the error.
+                let wait = wait.unwrap_or_else(|| policy.backoff(attempt));
+                if wait <= policy.max_delay && waited + wait <= policy.max_total_delay {
                     tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;
                     waited += wait;
