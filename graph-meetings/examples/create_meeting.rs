@@ -1,6 +1,7 @@
 //! Creates a Teams meeting and prints how to join it.
 //!
 //! ```sh
+//! cargo run -p graph-meetings --example create_meeting                  # offline, emulator
 //! GRAPH_TOKEN=eyJ0... cargo run -p graph-meetings --example create_meeting
 //! GRAPH_TOKEN=eyJ0... GRAPH_USER=8b081ef6-... cargo run -p graph-meetings --example create_meeting
 //! ```
@@ -8,21 +9,31 @@
 //! `GRAPH_TOKEN` is a delegated token with `OnlineMeetings.ReadWrite` (the meeting is made for
 //! the signed-in user), or, with `GRAPH_USER` set, an application token with
 //! `OnlineMeetings.ReadWrite.All` and an application access policy for that user.
-//! `GRAPH_ROOT` points the client elsewhere (an emulator: `http://127.0.0.1:8080`).
+//! `GRAPH_ROOT` points the client at another service root. With no `GRAPH_TOKEN`, the example
+//! starts the crate's emulator and runs against it.
 
+use graph_meetings::emulator::Emulator;
 use graph_meetings::types::DateTimeOffset;
 use graph_meetings::{Client, Cloud, JoinMeetingIdSettings, OnlineMeeting, StaticToken};
 
+/// The token and cloud to use, and the emulator when there is no token.
+async fn service() -> std::io::Result<(String, Cloud, Option<Emulator>)> {
+    if let Ok(token) = std::env::var("GRAPH_TOKEN") {
+        let cloud = std::env::var("GRAPH_ROOT").map_or(Cloud::Global, Cloud::Custom);
+        return Ok((token, cloud, None));
+    }
+    let emulator = Emulator::start().await?;
+    println!(
+        "GRAPH_TOKEN is not set: using a local Graph emulator at {}",
+        emulator.root()
+    );
+    let cloud = Cloud::Custom(emulator.root());
+    Ok(("delegated:contoso:alice".into(), cloud, Some(emulator)))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let Ok(token) = std::env::var("GRAPH_TOKEN") else {
-        eprintln!("Set GRAPH_TOKEN to a Microsoft Graph access token (see this file's header).");
-        std::process::exit(2);
-    };
-    let cloud = match std::env::var("GRAPH_ROOT") {
-        Ok(root) => Cloud::Custom(root),
-        Err(_) => Cloud::Global,
-    };
+    let (token, cloud, _emulator) = service().await?;
     let client = Client::builder(StaticToken::new(token))
         .cloud(cloud)
         .build()?;
@@ -58,16 +69,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("subject:   {}", created.subject.as_deref().unwrap_or("-"));
     println!(
+        "starts:    {}",
+        created
+            .start_date_time
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    );
+    println!(
         "join URL:  {}",
         created.join_web_url.as_deref().unwrap_or("-")
     );
     if let Some(ids) = &created.join_meeting_id_settings {
         println!(
-            "dial in:   meeting ID {}, passcode {}",
+            "join by ID: {} (passcode {})",
             ids.join_meeting_id.as_deref().unwrap_or("-"),
             ids.passcode.as_deref().unwrap_or("none")
         );
     }
-    println!("request:   client-request-id {}", created.client_request_id);
+    println!("client-request-id: {}", created.client_request_id);
     Ok(())
 }

@@ -62,11 +62,15 @@
 //! # Features
 //!
 //! - `client` (default): [`Client`], over reqwest with rustls (ring) and tokio timers.
+//! - `emulator`: [`emulator::Emulator`], a local Graph emulator of these endpoints (axum), and
+//!   the `graph-emulator` binary.
 
 #![warn(missing_docs)]
 
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 pub mod request;
 mod rules;
