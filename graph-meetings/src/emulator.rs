@@ -151,15 +151,15 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
 
 fn router(shared: Shared) -> Router {
     Router::new()
-        .route("/{version}/me/onlineMeetings", post(create_me))
+        .route("/{version}/me/onlineMeetings", post(create))
         .route(
             "/{version}/me/onlineMeetings/createOrGet",
-            post(create_or_get_me),
+            post(create_or_get),
         )
-        .route("/{version}/users/{user}/onlineMeetings", post(create_user))
+        .route("/{version}/users/{user}/onlineMeetings", post(create))
         .route(
             "/{version}/users/{user}/onlineMeetings/createOrGet",
-            post(create_or_get_user),
+            post(create_or_get),
         )
         .fallback(|| async {
             error(
@@ -252,48 +252,23 @@ fn subject(caller: &Caller, user: Option<&str>) -> Result<(String, String), Box<
     }
 }
 
-async fn create_me(
+/// `/{version}/me/...` and `/{version}/users/{user}/...` alike: the path says whom for.
+async fn create(
     State(s): State<Shared>,
-    Path(version): Path<String>,
+    Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    handle(s, version, None, headers, body, Operation::Create).await
+    handle(s, params, headers, body, Operation::Create).await
 }
 
-async fn create_user(
+async fn create_or_get(
     State(s): State<Shared>,
-    Path((version, user)): Path<(String, String)>,
+    Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    handle(s, version, Some(user), headers, body, Operation::Create).await
-}
-
-async fn create_or_get_me(
-    State(s): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    handle(s, version, None, headers, body, Operation::CreateOrGet).await
-}
-
-async fn create_or_get_user(
-    State(s): State<Shared>,
-    Path((version, user)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    handle(
-        s,
-        version,
-        Some(user),
-        headers,
-        body,
-        Operation::CreateOrGet,
-    )
-    .await
+    handle(s, params, headers, body, Operation::CreateOrGet).await
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -304,12 +279,13 @@ enum Operation {
 
 async fn handle(
     shared: Shared,
-    version: String,
-    user: Option<String>,
+    mut params: HashMap<String, String>,
     headers: HeaderMap,
     body: Body,
     operation: Operation,
 ) -> Response {
+    let version = params.remove("version").unwrap_or_default();
+    let user = params.remove("user");
     let fault = {
         let mut store = lock(&shared.store);
         store.requests += 1;

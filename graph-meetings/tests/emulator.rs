@@ -39,6 +39,15 @@ fn example_requests() -> Vec<(String, Value)> {
     out
 }
 
+async fn create_or_get(
+    client: &Client,
+    external_id: &str,
+) -> graph_meetings::Response<graph_meetings::CreateOrGetOutcome> {
+    let request = CreateOrGetRequest::new(external_id);
+    let meetings = client.me().online_meetings();
+    meetings.create_or_get(&request).send().await.unwrap()
+}
+
 async fn raw(emulator: &Emulator, path: &str, token: Option<&str>, body: Vec<u8>) -> (u16, Value) {
     let http = Client::reqwest_builder().build().unwrap();
     let mut request = http
@@ -209,28 +218,9 @@ async fn create_or_get_is_keyed_by_tenant_user_and_external_id() {
     let emulator = Emulator::start().await.unwrap();
     let alice = client(&emulator, ME);
     let bob = client(&emulator, "delegated:contoso:bob");
-    let request = CreateOrGetRequest::new("standup");
-    let first = alice
-        .me()
-        .online_meetings()
-        .create_or_get(&request)
-        .send()
-        .await
-        .unwrap();
-    let again = alice
-        .me()
-        .online_meetings()
-        .create_or_get(&request)
-        .send()
-        .await
-        .unwrap();
-    let other_user = bob
-        .me()
-        .online_meetings()
-        .create_or_get(&request)
-        .send()
-        .await
-        .unwrap();
+    let first = create_or_get(&alice, "standup").await;
+    let again = create_or_get(&alice, "standup").await;
+    let other_user = create_or_get(&bob, "standup").await;
     assert!(first.is_created() && again.is_existing() && other_user.is_created());
     let (a, b) = (
         first.into_inner().into_inner(),
@@ -266,14 +256,7 @@ async fn concurrent_create_or_get_with_one_key_makes_one_meeting() {
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move {
-                let request = CreateOrGetRequest::new("all-hands");
-                let r = client
-                    .me()
-                    .online_meetings()
-                    .create_or_get(&request)
-                    .send()
-                    .await
-                    .unwrap();
+                let r = create_or_get(&client, "all-hands").await;
                 (r.is_created(), r.into_inner().into_inner().id.unwrap())
             })
         })
