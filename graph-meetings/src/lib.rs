@@ -61,8 +61,8 @@
 //!
 //! # Features
 //!
-//! - `client` (default): [`Client`], over reqwest with rustls (ring) and tokio timers.
-//! - `emulator`: [`emulator::Emulator`], a local Graph emulator of these endpoints (axum), and
+//! - `client` (default): `Client`, over reqwest with rustls (ring) and tokio timers.
+//! - `emulator`: `emulator::Emulator`, a local Graph emulator of these endpoints (axum), and
 //!   the `graph-emulator` binary.
 
 #![warn(missing_docs)]
