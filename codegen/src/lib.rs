@@ -8,7 +8,7 @@
 //! render  TokenStream -> formatted text         (prettyplease, with a generated-file header)
 //! ```
 //!
-//! [`generate`] runs all four in memory; [`write`] and [`check`] put the result on disk or
+//! [`generate`] runs all four in memory; [`write()`] and [`check()`] put the result on disk or
 //! compare it with what is there. A failure anywhere means nothing is written.
 
 pub mod error;
