@@ -20,6 +20,7 @@ mod load;
 mod lower;
 mod pointer;
 mod render;
+pub mod trim;
 
 use std::path::{Path, PathBuf};
 

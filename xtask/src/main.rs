@@ -32,6 +32,27 @@ enum Command {
         #[arg(long, requires = "spec")]
         out: Option<PathBuf>,
     },
+    /// Cut a trimmed spec out of one or more full Graph descriptions.
+    Trim {
+        /// An input description (repeat to merge modules; the first definition wins).
+        #[arg(long = "input", required = true)]
+        inputs: Vec<PathBuf>,
+        /// A path to keep exactly (its `microsoft.graph.`-prefixed action is taken if absent).
+        #[arg(long = "path")]
+        paths: Vec<String>,
+        /// A prefix: the path and everything below it.
+        #[arg(long = "prefix")]
+        prefixes: Vec<String>,
+        /// Methods to keep, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',')]
+        methods: Vec<String>,
+        /// Where to write the trimmed spec.
+        #[arg(long)]
+        out: PathBuf,
+        /// Fail unless the result equals this spec (as YAML data, ignoring layout and comments).
+        #[arg(long)]
+        expect: Option<PathBuf>,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -57,6 +78,66 @@ fn main() -> ExitCode {
                     .collect(),
             };
             codegen(&targets, check)
+        }
+        Command::Trim {
+            inputs,
+            paths,
+            prefixes,
+            methods,
+            out,
+            expect,
+        } => {
+            let selection = graph_meetings_codegen::trim::Selection {
+                paths,
+                prefixes,
+                methods: methods.iter().map(|m| m.to_lowercase()).collect(),
+            };
+            match graph_meetings_codegen::trim::trim(&inputs, &selection) {
+                Ok((text, report)) => {
+                    if let Err(e) = std::fs::write(&out, &text) {
+                        eprintln!("error: {}: cannot write: {e}", out.display());
+                        return ExitCode::FAILURE;
+                    }
+                    println!("{report}\nwrote {}", out.display());
+                    match expect {
+                        Some(expected) => same_yaml(&text, &expected),
+                        None => ExitCode::SUCCESS,
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Whether `text` and the file `expected` hold the same YAML data.
+fn same_yaml(text: &str, expected: &Path) -> ExitCode {
+    let parse = |t: &str| serde_yaml::from_str::<serde_yaml::Value>(t);
+    let expected_text = match std::fs::read_to_string(expected) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", expected.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match (parse(text), parse(&expected_text)) {
+        (Ok(a), Ok(b)) if a == b => {
+            println!("same data as {}", expected.display());
+            ExitCode::SUCCESS
+        }
+        (Ok(_), Ok(_)) => {
+            eprintln!(
+                "error: the trimmed spec differs from {}",
+                expected.display()
+            );
+            ExitCode::FAILURE
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: cannot compare with {}: {e}", expected.display());
+            ExitCode::FAILURE
         }
     }
 }
