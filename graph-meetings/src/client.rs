@@ -306,6 +306,12 @@ impl Client {
         crate::v1::Requests::new(Target::client(self, crate::v1::VERSION))
     }
 
+    /// The beta request builders (feature `beta`; global cloud only, as Microsoft serves it).
+    #[cfg(feature = "beta")]
+    pub fn beta(&self) -> crate::beta::Requests<'_> {
+        crate::beta::Requests::new(Target::client(self, crate::beta::VERSION))
+    }
+
     /// v1.0: requests for the signed-in user (`/me`; delegated tokens only).
     pub fn me(&self) -> crate::v1::MeBuilder<'_> {
         self.v1().me()

@@ -62,6 +62,8 @@
 //! # Features
 //!
 //! - `client` (default): `Client`, over reqwest with rustls (ring) and tokio timers.
+//! - `beta`: the beta API in `graph_meetings::beta` (and `Client::beta`), generated from
+//!   `specs/graph-beta`. Beta operations Microsoft marks deprecated say so in their docs.
 //! - `emulator`: `emulator::Emulator`, a local Graph emulator of these endpoints (axum), and
 //!   the `graph-emulator` binary.
 
@@ -79,6 +81,11 @@ pub mod types;
 #[rustfmt::skip]
 #[path = "generated/v1/mod.rs"]
 pub mod v1;
+
+#[cfg(feature = "beta")]
+#[rustfmt::skip]
+#[path = "generated/beta/mod.rs"]
+pub mod beta;
 
 #[cfg(feature = "client")]
 pub use client::{

@@ -149,6 +149,50 @@ async fn every_documented_request_succeeds_with_the_documented_shape() {
 }
 
 #[tokio::test]
+async fn beta_examples_go_through_the_beta_builders() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = client(&emulator, ME);
+    let beta = example_requests()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("beta-"));
+    let mut sent = 0;
+    for (name, body) in beta {
+        let request: graph_meetings::beta::OnlineMeeting =
+            serde_json::from_value(body.clone()).unwrap();
+        let response = client
+            .beta()
+            .me()
+            .online_meetings()
+            .create(&request)
+            .send()
+            .await;
+        let meeting = response
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .into_inner();
+        let written = serde_json::to_value(&meeting).unwrap();
+        for echoed in [
+            "meetingTemplateId",
+            "isEndToEndEncryptionEnabled",
+            "subject",
+        ] {
+            if !body[echoed].is_null() {
+                assert_eq!(written[echoed], body[echoed], "{name}: {echoed}");
+            }
+        }
+        assert!(written["@odata.context"]
+            .as_str()
+            .unwrap()
+            .contains("/beta/$metadata"));
+        sent += 1;
+    }
+    assert_eq!(sent, 6);
+    let request = graph_meetings::beta::CreateOrGetRequest::new("beta-key");
+    let meetings = client.beta().user("alice").online_meetings();
+    let outcome = meetings.create_or_get(&request).send().await.unwrap();
+    assert!(outcome.is_created());
+}
+
+#[tokio::test]
 async fn join_information_follows_accept_language() {
     let emulator = Emulator::start().await.unwrap();
     let client = client(&emulator, ME);

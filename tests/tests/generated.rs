@@ -6,8 +6,19 @@ use std::path::Path;
 use graph_meetings_codegen as codegen;
 use graph_meetings_tests::workspace_root;
 
-const V1_SPEC: &str = "specs/graph-v1.0/onlineMeetings.yaml";
-const V1_OUT: &str = "graph-meetings/src/generated/v1";
+/// Every spec the crate is generated from, where its code is checked in, and its snapshot name.
+const TARGETS: &[(&str, &str, &str)] = &[
+    (
+        "specs/graph-v1.0/onlineMeetings.yaml",
+        "graph-meetings/src/generated/v1",
+        "v1",
+    ),
+    (
+        "specs/graph-beta/onlineMeetings.yaml",
+        "graph-meetings/src/generated/beta",
+        "beta",
+    ),
+];
 
 fn generate(relative: &str) -> Vec<codegen::GeneratedFile> {
     codegen::generate(&workspace_root().join(relative), relative)
@@ -17,25 +28,31 @@ fn generate(relative: &str) -> Vec<codegen::GeneratedFile> {
 /// Fails, naming the files, when the checked-in code is not what `specs/` generates.
 #[test]
 fn checked_in_code_is_fresh() {
-    let files = generate(V1_SPEC);
-    let stale = codegen::check(&workspace_root().join(V1_OUT), &files);
-    assert!(
-        stale.is_empty(),
-        "the generated code is stale; run `cargo xtask codegen`:\n{}",
-        stale.iter().map(|s| format!("  {s}\n")).collect::<String>()
-    );
+    for (spec, out, _) in TARGETS {
+        let files = generate(spec);
+        let stale = codegen::check(&workspace_root().join(out), &files);
+        assert!(
+            stale.is_empty(),
+            "the generated code is stale; run `cargo xtask codegen`:\n{}",
+            stale.iter().map(|s| format!("  {s}\n")).collect::<String>()
+        );
+    }
 }
 
 #[test]
 fn generation_is_byte_identical_when_repeated() {
-    assert_eq!(generate(V1_SPEC), generate(V1_SPEC));
+    for (spec, _, _) in TARGETS {
+        assert_eq!(generate(spec), generate(spec));
+    }
 }
 
 #[test]
-fn v1_files_snapshot() {
-    for file in generate(V1_SPEC) {
-        let name = format!("v1__{}", file.path.display());
-        insta::assert_snapshot!(name, file.contents);
+fn crate_files_snapshot() {
+    for (spec, _, name) in TARGETS {
+        for file in generate(spec) {
+            let snapshot = format!("{name}__{}", file.path.display());
+            insta::assert_snapshot!(snapshot, file.contents);
+        }
     }
 }
 

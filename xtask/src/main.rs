@@ -6,10 +6,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// The specs the crate is generated from, and where each goes (relative to the workspace).
-const TARGETS: &[(&str, &str)] = &[(
-    "specs/graph-v1.0/onlineMeetings.yaml",
-    "graph-meetings/src/generated/v1",
-)];
+const TARGETS: &[(&str, &str)] = &[
+    (
+        "specs/graph-v1.0/onlineMeetings.yaml",
+        "graph-meetings/src/generated/v1",
+    ),
+    (
+        "specs/graph-beta/onlineMeetings.yaml",
+        "graph-meetings/src/generated/beta",
+    ),
+];
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "graph-meetings maintenance commands")]
