@@ -11,6 +11,7 @@
 //! [`generate`] runs all four in memory; [`write()`] and [`check()`] put the result on disk or
 //! compare it with what is there. A failure anywhere means nothing is written.
 
+pub mod api;
 pub mod error;
 pub mod ir;
 pub mod names;
@@ -66,6 +67,10 @@ pub fn files(api: &ir::Api, spec_file: &Path) -> Result<Vec<GeneratedFile>, Erro
     if !api.operations.is_empty() {
         files.push(render("requests.rs", emit::requests(api))?);
     }
+    files.push(GeneratedFile {
+        path: PathBuf::from("api.txt"),
+        contents: api::text(api),
+    });
     Ok(files)
 }
 

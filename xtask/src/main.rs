@@ -170,8 +170,13 @@ fn codegen(targets: &[(PathBuf, PathBuf, String)], check: bool) -> ExitCode {
                 failed = true;
             }
         } else {
+            let old_api = std::fs::read_to_string(out.join("api.txt")).unwrap_or_default();
             match graph_meetings_codegen::write(out, &files) {
                 Ok(changed) => {
+                    if let Some(new_api) = files.iter().find(|f| f.path.ends_with("api.txt")) {
+                        let change = graph_meetings_codegen::api::diff(&old_api, &new_api.contents);
+                        println!("{change}");
+                    }
                     println!(
                         "{label} -> {}: {} files, {} changed",
                         out.display(),
