@@ -101,12 +101,12 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     }
     let first_file = inputs.first().cloned().unwrap_or_default();
     let mut report = Report::default();
-    let merged = merge(&documents, &mut report);
+    let merged = merge(documents, &mut report);
+    let empty = Mapping::new();
     let paths = merged
         .get("paths")
         .and_then(Value::as_mapping)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&empty);
 
     // Select.
     let mut chosen: Vec<String> = Vec::new();
@@ -127,7 +127,7 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     }
     for prefix in &selection.prefixes {
         let before = chosen.len();
-        for (p, _) in &paths {
+        for (p, _) in paths {
             let Some(p) = p.as_str() else { continue };
             let below = p.strip_prefix(prefix.as_str()).is_some_and(|rest| {
                 rest.is_empty() || rest.starts_with('/') || rest.starts_with('(')
@@ -142,7 +142,7 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     }
     // Output in source order.
     let mut kept_paths = Mapping::new();
-    for (p, item) in &paths {
+    for (p, item) in paths {
         let Some(name) = p.as_str() else { continue };
         if !chosen.iter().any(|c| c == name) {
             continue;
@@ -177,13 +177,12 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     let components = merged
         .get("components")
         .and_then(Value::as_mapping)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&empty);
     let mut kept: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut queue: VecDeque<Value> = kept_paths.values().cloned().collect();
+    let mut queue: VecDeque<&Value> = kept_paths.values().collect();
     let mut unresolved = Vec::new();
     while let Some(node) = queue.pop_front() {
-        for reference in refs(&node) {
+        for reference in refs(node) {
             let tokens = pointer::tokens(&reference);
             let [c, section, name] = tokens.as_slice() else {
                 unresolved.push(reference);
@@ -200,7 +199,7 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
             match target {
                 Some(found) => {
                     if kept.insert((section.clone(), name.clone())) {
-                        queue.push_back(found.clone());
+                        queue.push_back(found);
                     }
                 }
                 None => unresolved.push(reference),
@@ -237,7 +236,7 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     }
 
     let mut out_components = Mapping::new();
-    for (section, entries) in &components {
+    for (section, entries) in components {
         let Some(section_name) = section.as_str() else {
             continue;
         };
@@ -294,27 +293,31 @@ pub fn trim(inputs: &[PathBuf], selection: &Selection) -> Result<(String, Report
     Ok((text, report))
 }
 
-/// Merges documents: the first's top-level keys, and `paths` and every components section from
-/// all, the first definition of a name winning.
-fn merge(documents: &[(PathBuf, Value)], report: &mut Report) -> Value {
+/// Merges documents, moving their contents: the first's top-level keys, and `paths` and every
+/// components section from all, the first definition of a name winning.
+fn merge(documents: Vec<(PathBuf, Value)>, report: &mut Report) -> Value {
     let mut merged = Mapping::new();
     for (file, doc) in documents {
-        for (k, v) in doc.as_mapping().into_iter().flatten() {
+        let Value::Mapping(doc) = doc else { continue };
+        for (k, v) in doc {
             match k.as_str() {
-                Some("paths") => merge_named(&mut merged, k, v, file, "paths", report),
+                Some("paths") => merge_named(&mut merged, k, v, &file, "paths", report),
                 Some("components") => {
                     let entry = merged
-                        .entry(k.clone())
+                        .entry(k)
                         .or_insert_with(|| Value::Mapping(Mapping::new()));
-                    for (section, entries) in v.as_mapping().into_iter().flatten() {
+                    let Value::Mapping(sections) = v else {
+                        continue;
+                    };
+                    for (section, entries) in sections {
                         if let Some(target) = entry.as_mapping_mut() {
                             let at = format!("components/{}", section.as_str().unwrap_or("?"));
-                            merge_named(target, section, entries, file, &at, report);
+                            merge_named(target, section, entries, &file, &at, report);
                         }
                     }
                 }
                 _ => {
-                    merged.entry(k.clone()).or_insert_with(|| v.clone());
+                    merged.entry(k).or_insert(v);
                 }
             }
         }
@@ -324,24 +327,24 @@ fn merge(documents: &[(PathBuf, Value)], report: &mut Report) -> Value {
 
 fn merge_named(
     into: &mut Mapping,
-    key_: &Value,
-    entries: &Value,
+    key_: Value,
+    entries: Value,
     file: &Path,
     at: &str,
     report: &mut Report,
 ) {
     let target = into
-        .entry(key_.clone())
+        .entry(key_)
         .or_insert_with(|| Value::Mapping(Mapping::new()));
-    let Some(target) = target.as_mapping_mut() else {
+    let (Some(target), Value::Mapping(entries)) = (target.as_mapping_mut(), entries) else {
         return;
     };
-    for (name, value) in entries.as_mapping().into_iter().flatten() {
-        match target.get(name) {
+    for (name, value) in entries {
+        match target.get(&name) {
             None => {
-                target.insert(name.clone(), value.clone());
+                target.insert(name, value);
             }
-            Some(existing) if existing == value => {}
+            Some(existing) if *existing == value => {}
             Some(_) => report.conflicts.push(format!(
                 "{at}/{} (again in {})",
                 name.as_str().unwrap_or("?"),
