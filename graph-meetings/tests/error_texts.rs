@@ -1,0 +1,214 @@
+//! The text of every client error class, made the way users meet them. None contains the token.
+//! (`Error::Encode` has no case: the generated models cannot fail to serialize.)
+
+use std::time::Duration;
+
+use graph_meetings::emulator::{Emulator, Fault};
+use graph_meetings::{
+    AccessToken, BoxFuture, Client, Cloud, CreateOrGetRequest, Error, OnlineMeeting, Requests,
+    RetryPolicy, StaticToken, TokenCredential,
+};
+
+const TOKEN: &str = "delegated:contoso:alice";
+
+/// The text with every UUID replaced by `<id>`.
+fn ids_hidden(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let is_uuid = |s: &[u8]| {
+        s.len() == 36
+            && s.iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            })
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 36 <= bytes.len() && is_uuid(&bytes[i..i + 36]) {
+            out.push_str("<id>");
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+fn client(root: String, timeout: Duration, retry: RetryPolicy) -> Client {
+    Client::builder(StaticToken::new(TOKEN))
+        .cloud(Cloud::Custom(root))
+        .timeout(timeout)
+        .retry_policy(retry)
+        .build()
+        .unwrap()
+}
+
+fn check(err: &Error, expected: &str) {
+    let text = ids_hidden(&err.to_string());
+    assert_eq!(text, expected);
+    assert!(!format!("{err:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn every_error_class_reads_well() {
+    let emulator = Emulator::start().await.unwrap();
+    let c = client(
+        emulator.root(),
+        Duration::from_secs(5),
+        RetryPolicy::never(),
+    );
+    let meeting = OnlineMeeting::default();
+
+    let err = c
+        .me()
+        .online_meetings()
+        .create(&meeting)
+        .header("x-a", "a\r\nb")
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        &err,
+        "invalid argument: the value of header `x-a` is not valid HTTP",
+    );
+
+    let err = c
+        .user("..")
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        &err,
+        "invalid argument: path parameter \"..\" would not stay one path segment",
+    );
+
+    let mut body = CreateOrGetRequest::new("k");
+    body.end_date_time = Some("2026-01-01T00:00:00Z".parse().unwrap());
+    let err = c
+        .me()
+        .online_meetings()
+        .create_or_get(&body)
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        &err,
+        "invalid argument: createOrGet: endDateTime needs a startDateTime",
+    );
+
+    let err = c
+        .user("bob")
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    check(&err, "Graph answered 403 Forbidden: Forbidden: A delegated token may only create meetings for its own user. (request-id <id>, client-request-id <id>)");
+
+    emulator.inject(Fault::Throttle(Duration::from_secs(3600)), 1);
+    let err = c
+        .me()
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    check(&err, "Graph answered 429 Too Many Requests: TooManyRequests: Too many requests; retry after the time given.; retry after 3600s (request-id <id>, client-request-id <id>)");
+
+    let request = Requests::detached().me().online_meetings().create(&meeting);
+    let html = http::Response::builder()
+        .status(502)
+        .body("<html>bad gateway</html>")
+        .unwrap();
+    check(&request.parse_response(&html).unwrap_err(), "Graph answered 502 Bad Gateway with a body that is not a Graph error: <html>bad gateway</html>");
+    let wrong = http::Response::builder()
+        .status(201)
+        .body(r#"{"subject": 5}"#)
+        .unwrap();
+    check(&request.parse_response(&wrong).unwrap_err(), "cannot read the 201 Created response: at `subject`: invalid type: integer `5`, expected a string at line 1 column 13");
+    let unexpected = Requests::detached()
+        .me()
+        .online_meetings()
+        .create_or_get(&CreateOrGetRequest::new("k"));
+    let accepted = http::Response::builder().status(202).body("").unwrap();
+    check(&unexpected.parse_response(&accepted).unwrap_err(), "cannot read the 202 Accepted response: at `.`: the operation does not declare this status (0 bytes of body)");
+
+    let err = request.send().await.unwrap_err();
+    check(
+        &err,
+        "this request was built without a client: use `to_http`, or `send_with(&client)`",
+    );
+
+    let slow = client(
+        emulator.root(),
+        Duration::from_millis(100),
+        RetryPolicy::never(),
+    );
+    emulator.inject(Fault::Delay(Duration::from_millis(400)), 1);
+    let err = slow
+        .me()
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        &err,
+        "no response within 100ms (1 attempt(s)) (client-request-id <id>)",
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = client(
+        format!("http://127.0.0.1:{port}"),
+        Duration::from_secs(5),
+        RetryPolicy::never(),
+    );
+    let err = nowhere
+        .me()
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    let text = ids_hidden(&err.to_string());
+    assert!(
+        text.starts_with(
+            "transport error after 1 attempt(s): error sending request for url (http://127.0.0.1:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Connection refused") && text.ends_with("(client-request-id <id>)"),
+        "{text}"
+    );
+
+    struct Expired;
+    impl TokenCredential for Expired {
+        fn token<'a>(&'a self, _: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+            Box::pin(async { Err(Error::Credential("the refresh token has expired".into())) })
+        }
+    }
+    let c = Client::builder(Expired)
+        .cloud(Cloud::Custom(emulator.root()))
+        .build()
+        .unwrap();
+    let err = c
+        .me()
+        .online_meetings()
+        .create(&meeting)
+        .send()
+        .await
+        .unwrap_err();
+    check(
+        &err,
+        "cannot get an access token: the refresh token has expired",
+    );
+}
