@@ -23,11 +23,15 @@ fn doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// The models file: every type of the API.
-pub fn models(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+/// A piece of the models file: the types in `range`; the first piece also carries the file's
+/// inner attributes. Pieces rendered one by one and concatenated give the same text as the whole
+/// file rendered at once (prettyplease prints items independently).
+pub fn models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let attributes = (range.start == 0)
+        .then(|| quote!(#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]));
+    let items = api.types[range].iter().map(type_def);
     quote! {
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #attributes
         #(#items)*
     }
 }

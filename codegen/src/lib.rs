@@ -46,8 +46,23 @@ pub fn generate(spec_file: &Path, source: &str) -> Result<Vec<GeneratedFile>, Er
     files(&api, spec_file)
 }
 
+/// Types per piece of `models.rs` emitted and rendered at once. Fixed, so that the output does
+/// not depend on the number of cores.
+const CHUNK: usize = 32;
+
 /// Emits and renders every file of a lowered API.
 pub fn files(api: &ir::Api, spec_file: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    files_chunked(api, spec_file, CHUNK)
+}
+
+/// [`files`], with `models.rs` emitted and rendered in pieces of `chunk` types spread over the
+/// machine's cores. Any `chunk` gives the same bytes; tests compare them.
+#[doc(hidden)]
+pub fn files_chunked(
+    api: &ir::Api,
+    spec_file: &Path,
+    chunk: usize,
+) -> Result<Vec<GeneratedFile>, Error> {
     let render = |name: &str, tokens| {
         render::render(tokens, &api.source)
             .map(|contents| GeneratedFile {
@@ -60,10 +75,11 @@ pub fn files(api: &ir::Api, spec_file: &Path) -> Result<Vec<GeneratedFile>, Erro
                 message,
             })
     };
-    let mut files = vec![
-        render("mod.rs", emit::module(api))?,
-        render("models.rs", emit::models(api))?,
-    ];
+    let models = GeneratedFile {
+        path: PathBuf::from("models.rs"),
+        contents: render::with_header(&models_in_parallel(api, spec_file, chunk)?, &api.source),
+    };
+    let mut files = vec![render("mod.rs", emit::module(api))?, models];
     if !api.operations.is_empty() {
         files.push(render("requests.rs", emit::requests(api))?);
     }
@@ -72,6 +88,50 @@ pub fn files(api: &ir::Api, spec_file: &Path) -> Result<Vec<GeneratedFile>, Erro
         contents: api::text(api),
     });
     Ok(files)
+}
+
+/// `models.rs` without its header: pieces of `chunk` types, emitted and formatted on as many
+/// threads as there are cores, joined in order.
+fn models_in_parallel(api: &ir::Api, spec_file: &Path, chunk: usize) -> Result<String, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let chunk = chunk.max(1);
+    let mut ranges: Vec<std::ops::Range<usize>> = (0..api.types.len())
+        .step_by(chunk)
+        .map(|start| start..(start + chunk).min(api.types.len()))
+        .collect();
+    if ranges.is_empty() {
+        ranges.push(0..0);
+    }
+    let results: Vec<Mutex<Option<Result<String, String>>>> =
+        ranges.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(ranges.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(range) = ranges.get(i) else { break };
+                let text = render::format(emit::models(api, range.clone()));
+                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+            });
+        }
+    });
+    let mut out = String::new();
+    for (i, slot) in results.into_iter().enumerate() {
+        let text = slot
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(|| Err("a rendering thread did not finish".into()));
+        out.push_str(&text.map_err(|message| Error::Render {
+            file: spec_file.to_owned(),
+            item: format!("models.rs, types {:?}", ranges[i]),
+            message,
+        })?);
+    }
+    Ok(out)
 }
 
 /// What [`check`] found different on disk.

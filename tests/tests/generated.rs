@@ -40,6 +40,22 @@ fn checked_in_code_is_fresh() {
 }
 
 #[test]
+fn rendering_in_pieces_gives_the_same_bytes() {
+    for spec in [TARGETS[0].0, TARGETS[1].0, "tests/specs/recursive.yaml"] {
+        let file = workspace_root().join(spec);
+        let api = codegen::lower(&codegen::load(&file).unwrap(), spec).unwrap();
+        let whole = codegen::files_chunked(&api, &file, usize::MAX).unwrap();
+        for chunk in [1, 2, 7] {
+            assert_eq!(
+                codegen::files_chunked(&api, &file, chunk).unwrap(),
+                whole,
+                "{spec}, {chunk}"
+            );
+        }
+    }
+}
+
+#[test]
 fn generation_is_byte_identical_when_repeated() {
     for (spec, _, _) in TARGETS {
         assert_eq!(generate(spec), generate(spec));
