@@ -62,6 +62,8 @@
 //! # Features
 //!
 //! - `client` (default): `Client`, over reqwest with rustls (ring) and tokio timers.
+//! - `azure`: `AzureCredential`, which makes any `azure_identity` credential the client's token
+//!   provider.
 //! - `beta`: the beta API in `graph_meetings::beta` (and `Client::beta`), generated from
 //!   `specs/graph-beta`. Beta operations Microsoft marks deprecated say so in their docs.
 //! - `emulator`: `emulator::Emulator`, a local Graph emulator of these endpoints (axum), and
@@ -69,6 +71,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "azure")]
+mod azure;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "emulator")]
@@ -87,6 +91,8 @@ pub mod v1;
 #[path = "generated/beta/mod.rs"]
 pub mod beta;
 
+#[cfg(feature = "azure")]
+pub use azure::AzureCredential;
 #[cfg(feature = "client")]
 pub use client::{
     AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Response, RetryPolicy, StaticToken,
