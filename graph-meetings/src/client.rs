@@ -416,7 +416,7 @@ impl Client {
                             request_id,
                             attempts: attempt,
                         }),
-                        Err(e) => Err(with_client_request_id(e, &client_request_id)),
+                        Err(e) => Err(annotate(e, &client_request_id, attempt)),
                     }
                 }
                 Err(e) if e.is_timeout() => Err(Error::Timeout {
@@ -450,10 +450,12 @@ fn clone_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
     copy
 }
 
-fn with_client_request_id(e: Error, id: &str) -> Error {
+/// Adds what the client knows to an error read from a response.
+fn annotate(e: Error, id: &str, attempts: u32) -> Error {
     match e {
         Error::Graph(mut g) => {
-            g.client_request_id.get_or_insert_with(|| id.to_string());
+            g.client_request_id = Some(id.to_string());
+            g.attempts = attempts;
             Error::Graph(g)
         }
         Error::Decode {

@@ -131,6 +131,8 @@ pub struct GraphError {
     pub request_id: Option<String>,
     /// The `client-request-id` the request was sent with.
     pub client_request_id: Option<String>,
+    /// Attempts the client made, this answer's included (0 when read without the client).
+    pub attempts: u32,
 }
 
 impl GraphError {
@@ -173,6 +175,7 @@ impl GraphError {
             client_request_id: header("client-request-id").or_else(|| inner("client-request-id")),
             error,
             raw_body,
+            attempts: 0,
         }
     }
 }
@@ -196,6 +199,9 @@ impl fmt::Display for GraphError {
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {wait:?}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, "; after {} attempts", self.attempts)?;
         }
         f.write_str(&ids(
             self.client_request_id.as_deref(),

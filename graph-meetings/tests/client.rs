@@ -297,6 +297,7 @@ async fn throttling_past_the_policy_is_reported() {
     let err = create(&client(&server)).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(requests(&server).await.len(), 4, "max_attempts");
+    assert!(err.to_string().contains("; after 4 attempts"), "{err}");
     // A Retry-After past the policy's budget stops at once.
     let server = MockServer::start().await;
     answer(
