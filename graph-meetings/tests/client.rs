@@ -57,6 +57,12 @@ async fn answer(server: &MockServer, template: ResponseTemplate, times: Option<u
     }
 }
 
+/// Every POST answers 201 with a meeting whose id is `id`.
+async fn answer_created(server: &MockServer, id: &str) {
+    let template = ResponseTemplate::new(201).set_body_json(meeting_json(id));
+    answer(server, template, None).await;
+}
+
 async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
 }
@@ -137,12 +143,7 @@ async fn create_sends_exactly_what_graph_documents() {
 #[tokio::test]
 async fn every_request_gets_a_fresh_client_request_id() {
     let server = MockServer::start().await;
-    answer(
-        &server,
-        ResponseTemplate::new(201).set_body_json(meeting_json("m")),
-        None,
-    )
-    .await;
+    answer_created(&server, "m").await;
     let client = client(&server);
     let a = create(&client).await.unwrap();
     let b = create(&client).await.unwrap();
@@ -263,12 +264,7 @@ async fn throttling_is_retried_after_retry_after() {
         .insert_header("retry-after", "0.1")
         .set_body_json(odata_error("TooManyRequests", "slow down"));
     answer(&server, throttled, Some(1)).await;
-    answer(
-        &server,
-        ResponseTemplate::new(201).set_body_json(meeting_json("m1")),
-        None,
-    )
-    .await;
+    answer_created(&server, "m1").await;
     let started = Instant::now();
     // A plain create: a 429 means Graph did not carry it out, so it is safe to send again.
     let response = create(&client(&server)).await.unwrap();
@@ -318,12 +314,7 @@ async fn create_is_not_retried_after_503_but_create_or_get_is() {
     for idempotent in [false, true] {
         let server = MockServer::start().await;
         answer(&server, ResponseTemplate::new(503), Some(1)).await;
-        answer(
-            &server,
-            ResponseTemplate::new(201).set_body_json(meeting_json("m1")),
-            None,
-        )
-        .await;
+        answer_created(&server, "m1").await;
         let client = client(&server);
         let meetings = client.me().online_meetings();
         if idempotent {
@@ -340,12 +331,7 @@ async fn create_is_not_retried_after_503_but_create_or_get_is() {
     // Opting in retries a create too.
     let server = MockServer::start().await;
     answer(&server, ResponseTemplate::new(504), Some(1)).await;
-    answer(
-        &server,
-        ResponseTemplate::new(201).set_body_json(meeting_json("m1")),
-        None,
-    )
-    .await;
+    answer_created(&server, "m1").await;
     let policy = RetryPolicy {
         retry_unknown_outcome: true,
         ..fast_retries()
@@ -406,12 +392,7 @@ async fn refused_connections_are_retried_and_reported() {
 #[tokio::test]
 async fn redirects_to_another_host_drop_the_token() {
     let other = MockServer::start().await;
-    answer(
-        &other,
-        ResponseTemplate::new(201).set_body_json(meeting_json("m")),
-        None,
-    )
-    .await;
+    answer_created(&other, "m").await;
     let server = MockServer::start().await;
     // Same machine, another host name and port.
     let elsewhere = other.uri().replace("127.0.0.1", "localhost");
@@ -432,12 +413,7 @@ async fn redirects_to_another_host_drop_the_token() {
 #[tokio::test]
 async fn hostile_path_parameters_stay_one_segment() {
     let server = MockServer::start().await;
-    answer(
-        &server,
-        ResponseTemplate::new(201).set_body_json(meeting_json("m")),
-        None,
-    )
-    .await;
+    answer_created(&server, "m").await;
     let client = client(&server);
     let meeting = OnlineMeeting::default();
     for (id, expected) in [

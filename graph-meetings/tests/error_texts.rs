@@ -45,6 +45,13 @@ fn client(root: String, timeout: Duration, retry: RetryPolicy) -> Client {
         .unwrap()
 }
 
+/// A create that is expected to fail, and its error.
+async fn create_fails(client: &Client) -> Error {
+    let meeting = OnlineMeeting::default();
+    let request = client.me().online_meetings().create(&meeting);
+    request.send().await.unwrap_err()
+}
+
 fn check(err: &Error, expected: &str) {
     let text = ids_hidden(&err.to_string());
     assert_eq!(text, expected);
@@ -110,13 +117,7 @@ async fn every_error_class_reads_well() {
     check(&err, "Graph answered 403 Forbidden: Forbidden: A delegated token may only create meetings for its own user. (request-id <id>, client-request-id <id>)");
 
     emulator.inject(Fault::Throttle(Duration::from_secs(3600)), 1);
-    let err = c
-        .me()
-        .online_meetings()
-        .create(&meeting)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&c).await;
     check(&err, "Graph answered 429 Too Many Requests: TooManyRequests: Too many requests; retry after the time given.; retry after 3600s (request-id <id>, client-request-id <id>)");
 
     let request = Requests::detached().me().online_meetings().create(&meeting);
@@ -149,13 +150,7 @@ async fn every_error_class_reads_well() {
         RetryPolicy::never(),
     );
     emulator.inject(Fault::Delay(Duration::from_millis(400)), 1);
-    let err = slow
-        .me()
-        .online_meetings()
-        .create(&meeting)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&slow).await;
     check(
         &err,
         "no response within 100ms (1 attempt(s)) (client-request-id <id>)",
@@ -171,13 +166,7 @@ async fn every_error_class_reads_well() {
         Duration::from_secs(5),
         RetryPolicy::never(),
     );
-    let err = nowhere
-        .me()
-        .online_meetings()
-        .create(&meeting)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&nowhere).await;
     let text = ids_hidden(&err.to_string());
     assert!(
         text.starts_with(
@@ -200,13 +189,7 @@ async fn every_error_class_reads_well() {
         .cloud(Cloud::Custom(emulator.root()))
         .build()
         .unwrap();
-    let err = c
-        .me()
-        .online_meetings()
-        .create(&meeting)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&c).await;
     check(
         &err,
         "cannot get an access token: the refresh token has expired",
