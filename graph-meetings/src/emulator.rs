@@ -123,7 +123,7 @@ impl Emulator {
     /// The next `times` requests meet `fault`, after any faults already queued.
     pub fn inject(&self, fault: Fault, times: usize) {
         let mut store = lock(&self.store);
-        store.faults.extend(std::iter::repeat(fault).take(times));
+        store.faults.extend(std::iter::repeat_n(fault, times));
     }
 
     /// Meetings it holds.
