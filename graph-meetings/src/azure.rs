@@ -2,7 +2,7 @@
 //! (`DeveloperToolsCredential`, `ManagedIdentityCredential`, `ClientSecretCredential`, ...)
 //! as the client's [`TokenCredential`]. Those credentials cache and refresh tokens themselves.
 //!
-//! ```ignore
+//! ```text
 //! let credential = azure_identity::DeveloperToolsCredential::new(None)?;
 //! let client = graph_meetings::Client::new(graph_meetings::AzureCredential::new(credential))?;
 //! ```

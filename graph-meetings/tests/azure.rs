@@ -1,10 +1,13 @@
 //! `AzureCredential`: an Azure SDK credential as the client's token provider.
 
+mod common;
+
+use common::{create, create_fails};
 use std::sync::{Arc, Mutex};
 
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use graph_meetings::emulator::Emulator;
-use graph_meetings::{AzureCredential, Client, Cloud, Error, OnlineMeeting};
+use graph_meetings::{AzureCredential, Client, Cloud, Error};
 
 /// Stands in for an `azure_identity` credential: records the scopes asked for.
 #[derive(Debug, Default)]
@@ -45,13 +48,7 @@ async fn azure_credentials_authorise_requests() {
         .cloud(Cloud::Custom(emulator.root()))
         .build()
         .unwrap();
-    let meeting = client
-        .me()
-        .online_meetings()
-        .create(&OnlineMeeting::default())
-        .send()
-        .await
-        .unwrap();
+    let meeting = create(&client).await.unwrap();
     assert!(meeting.id.is_some());
     assert_eq!(
         *fake.scopes.lock().unwrap(),
@@ -66,13 +63,7 @@ async fn azure_credentials_authorise_requests() {
         .cloud(Cloud::Custom(emulator.root()))
         .build()
         .unwrap();
-    let err = client
-        .me()
-        .online_meetings()
-        .create(&OnlineMeeting::default())
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&client).await;
     assert!(matches!(err, Error::Credential(_)), "{err}");
     assert!(
         err.to_string().contains("no developer tool is signed in"),

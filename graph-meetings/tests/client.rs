@@ -1,6 +1,9 @@
 //! The client against a local HTTP server on 127.0.0.1: exact requests, outcomes, errors,
 //! retries, timeouts, redirects, and that the token never leaks.
 
+mod common;
+
+use common::create;
 use std::time::{Duration, Instant};
 
 use graph_meetings::types::DateTimeOffset;
@@ -65,15 +68,6 @@ async fn answer_created(server: &MockServer, id: &str) {
 
 async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
-}
-
-async fn create(client: &Client) -> Result<graph_meetings::Response<OnlineMeeting>, Error> {
-    client
-        .me()
-        .online_meetings()
-        .create(&OnlineMeeting::default())
-        .send()
-        .await
 }
 
 #[tokio::test]

@@ -1,6 +1,9 @@
 //! The real client against the emulator: the documented examples, createOrGet semantics under
 //! concurrency, faults through the retry policy, and bad input.
 
+mod common;
+
+use common::create_fails;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -222,13 +225,7 @@ async fn tokens_are_checked_as_graph_checks_them() {
         (401, Some("InvalidAuthenticationToken"))
     );
     let app = client(&emulator, "app:contoso:booking-service");
-    let err = app
-        .me()
-        .online_meetings()
-        .create(&OnlineMeeting::default())
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&app).await;
     assert_eq!(
         err.status().map(|s| s.as_u16()),
         Some(400),
@@ -368,13 +365,7 @@ async fn faults_go_through_the_retry_policy() {
         .build()
         .unwrap();
     emulator.inject(Fault::Delay(Duration::from_millis(500)), 1);
-    let err = slow
-        .me()
-        .online_meetings()
-        .create(&OnlineMeeting::default())
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_fails(&slow).await;
     assert!(matches!(err, Error::Timeout { .. }), "{err}");
 }
 

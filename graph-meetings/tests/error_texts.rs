@@ -1,6 +1,9 @@
 //! The text of every client error class, made the way users meet them. None contains the token.
 //! (`Error::Encode` has no case: the generated models cannot fail to serialize.)
 
+mod common;
+
+use common::create_fails;
 use std::time::Duration;
 
 use graph_meetings::emulator::{Emulator, Fault};
@@ -43,13 +46,6 @@ fn client(root: String, timeout: Duration, retry: RetryPolicy) -> Client {
         .retry_policy(retry)
         .build()
         .unwrap()
-}
-
-/// A create that is expected to fail, and its error.
-async fn create_fails(client: &Client) -> Error {
-    let meeting = OnlineMeeting::default();
-    let request = client.me().online_meetings().create(&meeting);
-    request.send().await.unwrap_err()
 }
 
 fn check(err: &Error, expected: &str) {
