@@ -29,6 +29,32 @@ pub use error::{Error, Problem};
 pub use load::{load, parse, Spec};
 pub use lower::lower;
 
+/// A spec the `graph-meetings` crate is generated from, and where its code is checked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The spec, relative to the workspace root.
+    pub spec: &'static str,
+    /// The output folder, relative to the workspace root.
+    pub out: &'static str,
+    /// A short name (the module), for snapshots and messages.
+    pub name: &'static str,
+}
+
+/// Every spec the crate is generated from: the one list `cargo xtask codegen` and the
+/// freshness test both read.
+pub const TARGETS: &[Target] = &[
+    Target {
+        spec: "specs/graph-v1.0/onlineMeetings.yaml",
+        out: "graph-meetings/src/generated/v1",
+        name: "v1",
+    },
+    Target {
+        spec: "specs/graph-beta/onlineMeetings.yaml",
+        out: "graph-meetings/src/generated/beta",
+        name: "beta",
+    },
+];
+
 /// One generated file, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -141,7 +167,8 @@ pub enum Stale {
     Differs(PathBuf),
     /// The spec generates a file that is not on disk.
     Missing(PathBuf),
-    /// A `.rs` file on disk that the spec no longer generates.
+    /// A generated `.rs` file on disk (one with the generator's header) that the spec no
+    /// longer generates. Files without the header are never touched.
     Extra(PathBuf),
 }
 
@@ -170,8 +197,9 @@ pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
     stale
 }
 
-/// Writes `files` into `out_dir` (creating it), removes `.rs` files the spec no longer
-/// generates, and returns the paths whose contents changed.
+/// Writes `files` into `out_dir` (creating it), removes the generated `.rs` files (those with
+/// the generator's `@generated` header) that the spec no longer generates, and returns the
+/// paths whose contents changed. Hand-written files in `out_dir` are left alone.
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
     let io = |file: &Path| {
         let file = file.to_owned();
@@ -202,6 +230,7 @@ fn extra_files(out_dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .filter(|p| !files.iter().any(|f| out_dir.join(&f.path) == *p))
+        .filter(|p| render::is_generated(p))
         .collect();
     extra.sort();
     extra

@@ -14,6 +14,10 @@ use time::{OffsetDateTime, UtcOffset};
 /// A calendar date (`2024-01-31`), as Graph's `Edm.Date`.
 pub use time::Date;
 
+/// The derives the generated models use (see `graph-meetings-macros`).
+#[doc(hidden)]
+pub use graph_meetings_macros::{Object, StringEnum, Union};
+
 /// Formats by number of fractional digits; the offset is written after.
 const FORMATS: [&[BorrowedFormatItem<'static>]; 10] = [
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
@@ -212,20 +216,108 @@ pub fn known_member<T: Clone>(known: &[(&str, T)], value: &str) -> Option<T> {
         .map(|(_, member)| member.clone())
 }
 
-/// Serializes `value` with `@odata.type` set to `odata_type` unless it has one: a derived type
-/// in a base type's place must say what it is. Used by generated code.
+/// Generated structs: their serde, written once by `#[derive(Object)]`.
 #[doc(hidden)]
-pub fn serialize_with_odata_type<T: Serialize, S: Serializer>(
-    value: &T,
-    odata_type: &str,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
-    if let Some(map) = json.as_object_mut() {
-        map.entry("@odata.type")
-            .or_insert_with(|| serde_json::Value::String(odata_type.to_owned()));
+pub trait Object: Sized {
+    /// Reads the properties left in `map`; `odata_type` is an `@odata.type` already read.
+    fn read_map<'de, A: de::MapAccess<'de>>(
+        odata_type: Option<String>,
+        map: A,
+    ) -> Result<Self, A::Error>;
+    /// Writes the object; `tag` is written as `@odata.type` first where the value has none.
+    fn write_map<S: Serializer>(&self, tag: Option<&str>, serializer: S)
+        -> Result<S::Ok, S::Error>;
+}
+
+/// The visitor of every generated struct.
+#[doc(hidden)]
+pub struct ObjectVisitor<T>(&'static str, std::marker::PhantomData<T>);
+
+impl<T> ObjectVisitor<T> {
+    /// A visitor that says it expected `expecting`.
+    pub fn new(expecting: &'static str) -> Self {
+        Self(expecting, std::marker::PhantomData)
     }
-    json.serialize(serializer)
+}
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read_map(None, map)
+    }
+}
+
+/// Generated unions: the choice of a type by `@odata.type`, written by `#[derive(Union)]`.
+#[doc(hidden)]
+pub trait Union: Sized {
+    /// Reads the rest of `map` as the type `tag` names (the base type for `None` or an unknown
+    /// tag).
+    fn read_tagged<'de, A: de::MapAccess<'de>>(
+        tag: Option<String>,
+        map: A,
+    ) -> Result<Self, A::Error>;
+}
+
+/// The visitor of every generated union. Graph writes `@odata.type` first: then the chosen
+/// type reads the rest of the object directly. Otherwise the object is buffered once, as JSON,
+/// to find the tag.
+#[doc(hidden)]
+pub struct UnionVisitor<T>(&'static str, std::marker::PhantomData<T>);
+
+impl<T> UnionVisitor<T> {
+    /// A visitor that says it expected `expecting`.
+    pub fn new(expecting: &'static str) -> Self {
+        Self(expecting, std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: Union> Visitor<'de> for UnionVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut buffered = serde_json::Map::new();
+        match map.next_key::<Key<'de>>()? {
+            Some(key) if key.as_str() == "@odata.type" => {
+                let tag: Option<String> = map.next_value()?;
+                return T::read_tagged(tag, map);
+            }
+            Some(key) => {
+                buffered.insert(key.into_string(), map.next_value()?);
+            }
+            None => {}
+        }
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            buffered.insert(key.into_string(), map.next_value()?);
+        }
+        let tag = match buffered.remove("@odata.type") {
+            Some(serde_json::Value::String(tag)) => Some(tag),
+            Some(serde_json::Value::Null) | None => None,
+            Some(other) => {
+                return Err(de::Error::invalid_type(
+                    de::Unexpected::Other(json_kind(&other)),
+                    &"a string for `@odata.type`",
+                ))
+            }
+        };
+        let rest = de::value::MapDeserializer::<_, serde_json::Error>::new(buffered.into_iter());
+        T::read_tagged(tag, rest).map_err(de::Error::custom)
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Whether an `@odata.type` value names `odata_type` (with or without `#`, in any ASCII case).

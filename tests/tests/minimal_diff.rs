@@ -17,26 +17,69 @@ fn generate(text: &str) -> Vec<codegen::GeneratedFile> {
     codegen::files(&api, file).unwrap()
 }
 
-/// Lines added and removed per file between two generations.
-fn changes(before: &str, after: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+/// One run of consecutive added lines, and the type definition (`pub struct X` / `pub enum X`)
+/// that encloses it in the new file.
+#[derive(Debug)]
+struct Hunk {
+    lines: Vec<String>,
+    inside: Option<String>,
+}
+
+/// Per file: the lines removed, and the runs of lines added, between two generations.
+fn changes(before: &str, after: &str) -> Vec<(String, Vec<String>, Vec<Hunk>)> {
     let (a, b) = (generate(before), generate(after));
     assert_eq!(a.len(), b.len());
     a.iter()
         .zip(&b)
         .map(|(x, y)| {
             let diff = TextDiff::from_lines(&x.contents, &y.contents);
-            let mut added = Vec::new();
             let mut removed = Vec::new();
+            let mut hunks: Vec<Hunk> = Vec::new();
+            let mut enclosing: Option<String> = None;
+            let mut in_hunk = false;
             for change in diff.iter_all_changes() {
+                let line = change.value().trim_end().to_string();
+                if change.tag() != ChangeTag::Delete
+                    && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
+                {
+                    enclosing = line.split_whitespace().nth(2).map(str::to_string);
+                }
                 match change.tag() {
-                    ChangeTag::Insert => added.push(change.value().trim_end().to_string()),
-                    ChangeTag::Delete => removed.push(change.value().trim_end().to_string()),
-                    ChangeTag::Equal => {}
+                    ChangeTag::Insert if in_hunk => {
+                        hunks.last_mut().expect("open").lines.push(line)
+                    }
+                    ChangeTag::Insert => {
+                        in_hunk = true;
+                        hunks.push(Hunk {
+                            lines: vec![line],
+                            inside: enclosing.clone(),
+                        });
+                    }
+                    ChangeTag::Delete => removed.push(line),
+                    ChangeTag::Equal => in_hunk = false,
                 }
             }
-            (x.path.display().to_string(), added, removed)
+            (x.path.display().to_string(), removed, hunks)
         })
         .collect()
+}
+
+/// Asserts that `hunks` is one run of lines inside `owner`, each of which is about the new item
+/// (mentions one of `names`), or is a line of its documentation.
+fn assert_local(file: &str, hunks: &[Hunk], owner: &str, names: &[&str], doc: &str) {
+    assert_eq!(
+        hunks.len(),
+        1,
+        "{file}: one run of added lines, got {hunks:#?}"
+    );
+    let hunk = &hunks[0];
+    assert_eq!(hunk.inside.as_deref(), Some(owner), "{file}: {hunk:#?}");
+    for line in &hunk.lines {
+        assert!(
+            names.iter().any(|n| line.contains(n)) || line.trim() == format!("/// {doc}"),
+            "{file}: a line not about the new item: {line:?}"
+        );
+    }
 }
 
 fn spec_text() -> String {
@@ -55,34 +98,31 @@ fn adding_a_property_adds_only_its_lines() {
         anchor,
         &format!("{anchor}        allowLinks:\n          type: boolean\n          description: When true, links may be posted.\n          nullable: true\n"),
     );
-    for (file, added, removed) in changes(&before, &after) {
+    for (file, removed, hunks) in changes(&before, &after) {
         assert!(removed.is_empty(), "{file}: removed {removed:#?}");
         match file.as_str() {
             "models.rs" => {
-                // The field (doc, JSON name, declaration), its serialize entry, and its three
-                // deserialize lines; nothing else.
-                let expected = [
-                    "    /// When true, links may be posted.",
-                    "    ///",
-                    "    /// JSON: `allowLinks`.",
-                    "    pub allow_links: ::std::option::Option<bool>,",
-                    "        if let ::std::option::Option::Some(__value) = &self.allow_links {",
-                    "            __map.serialize_entry(\"allowLinks\", __value)?;",
-                    "        }",
-                    "                let mut allow_links: ::std::option::Option<bool> = ::std::option::Option::None;",
-                    "                        \"allowLinks\" => allow_links = __map.next_value()?,",
-                    "                    allow_links,",
-                ];
-                assert_eq!(
-                    added, expected,
-                    "models.rs added exactly the property's lines"
+                assert_local(
+                    &file,
+                    &hunks,
+                    "ChatRestrictions",
+                    &["allowLinks", "allow_links"],
+                    "When true, links may be posted.",
                 );
+                assert!(hunks[0].lines.len() <= 4, "{hunks:#?}");
             }
-            "api.txt" => assert_eq!(
-                added,
-                ["field ChatRestrictions.allow_links: Option<bool> = \"allowLinks\""]
-            ),
-            other => assert!(added.is_empty(), "{other}: added {added:#?}"),
+            "api.txt" => {
+                let lines: Vec<&str> = hunks
+                    .iter()
+                    .flat_map(|h| &h.lines)
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(
+                    lines,
+                    ["field ChatRestrictions.allow_links: Option<bool> = \"allowLinks\""]
+                )
+            }
+            other => assert!(hunks.is_empty(), "{other}: added {hunks:#?}"),
         }
     }
 }
@@ -93,20 +133,31 @@ fn adding_an_enum_member_adds_only_its_lines() {
     let anchor = "        - organizationExcludingGuests\n";
     assert_eq!(before.matches(anchor).count(), 1);
     let after = before.replace(anchor, &format!("{anchor}        - invitedAndFederated\n"));
-    for (file, added, removed) in changes(&before, &after) {
+    for (file, removed, hunks) in changes(&before, &after) {
         assert!(removed.is_empty(), "{file}: removed {removed:#?}");
-        let expected: &[&str] = match file.as_str() {
-            "models.rs" => &[
-                "    /// `invitedAndFederated`",
-                "    InvitedAndFederated,",
-                "        (\"invitedAndFederated\", Self::InvitedAndFederated),",
-                "            Self::InvitedAndFederated => \"invitedAndFederated\",",
-            ],
-            "api.txt" => {
-                &["member LobbyBypassScope::InvitedAndFederated = \"invitedAndFederated\""]
+        match file.as_str() {
+            "models.rs" => {
+                assert_local(
+                    &file,
+                    &hunks,
+                    "LobbyBypassScope",
+                    &["invitedAndFederated", "InvitedAndFederated"],
+                    "`invitedAndFederated`",
+                );
+                assert!(hunks[0].lines.len() <= 3, "{hunks:#?}");
             }
-            _ => &[],
-        };
-        assert_eq!(added, expected, "{file}");
+            "api.txt" => {
+                let lines: Vec<&str> = hunks
+                    .iter()
+                    .flat_map(|h| &h.lines)
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(
+                    lines,
+                    ["member LobbyBypassScope::InvitedAndFederated = \"invitedAndFederated\""]
+                )
+            }
+            other => assert!(hunks.is_empty(), "{other}: added {hunks:#?}"),
+        }
     }
 }

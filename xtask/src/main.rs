@@ -5,18 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// The specs the crate is generated from, and where each goes (relative to the workspace).
-const TARGETS: &[(&str, &str)] = &[
-    (
-        "specs/graph-v1.0/onlineMeetings.yaml",
-        "graph-meetings/src/generated/v1",
-    ),
-    (
-        "specs/graph-beta/onlineMeetings.yaml",
-        "graph-meetings/src/generated/beta",
-    ),
-];
-
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "graph-meetings maintenance commands")]
 struct Cli {
@@ -78,9 +66,9 @@ fn main() -> ExitCode {
                     let label = spec.display().to_string();
                     vec![(spec, out, label)]
                 }
-                _ => TARGETS
+                _ => graph_meetings_codegen::TARGETS
                     .iter()
-                    .map(|(spec, out)| (root.join(spec), root.join(out), spec.to_string()))
+                    .map(|t| (root.join(t.spec), root.join(t.out), t.spec.to_string()))
                     .collect(),
             };
             codegen(&targets, check)

@@ -5,1484 +5,401 @@
 /// Who, besides the organizer, may let people in from the lobby.
 ///
 /// Values this crate does not know are kept in [`AllowedLobbyAdmitterRoles::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum AllowedLobbyAdmitterRoles {
     /// `organizerAndCoOrganizersAndPresenters`
+    #[json("organizerAndCoOrganizersAndPresenters")]
     OrganizerAndCoOrganizersAndPresenters,
     /// `organizerAndCoOrganizers`
+    #[json("organizerAndCoOrganizers")]
     OrganizerAndCoOrganizers,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl AllowedLobbyAdmitterRoles {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        (
-            "organizerAndCoOrganizersAndPresenters",
-            Self::OrganizerAndCoOrganizersAndPresenters,
-        ),
-        ("organizerAndCoOrganizers", Self::OrganizerAndCoOrganizers),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizerAndCoOrganizersAndPresenters => {
-                "organizerAndCoOrganizersAndPresenters"
-            }
-            Self::OrganizerAndCoOrganizers => "organizerAndCoOrganizers",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AllowedLobbyAdmitterRoles {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for AllowedLobbyAdmitterRoles {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AllowedLobbyAdmitterRoles {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AllowedLobbyAdmitterRoles {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// One stretch of time a participant spent in the meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.attendanceInterval")]
 pub struct AttendanceInterval {
     /// How long this stretch lasted, in seconds.
-    ///
-    /// JSON: `durationInSeconds`.
+    #[json("durationInSeconds")]
     pub duration_in_seconds: ::std::option::Option<i32>,
     /// When the participant joined.
-    ///
-    /// JSON: `joinDateTime`.
+    #[json("joinDateTime")]
     pub join_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// When the participant left.
-    ///
-    /// JSON: `leaveDateTime`.
+    #[json("leaveDateTime")]
     pub leave_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// The OData type of the value: `#microsoft.graph.attendanceInterval` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for AttendanceInterval {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.duration_in_seconds {
-            __map.serialize_entry("durationInSeconds", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_date_time {
-            __map.serialize_entry("joinDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.leave_date_time {
-            __map.serialize_entry("leaveDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AttendanceInterval {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AttendanceInterval;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.attendanceInterval` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AttendanceInterval, __A::Error> {
-                let mut duration_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut join_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut leave_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "durationInSeconds" => duration_in_seconds = __map.next_value()?,
-                        "joinDateTime" => join_date_time = __map.next_value()?,
-                        "leaveDateTime" => leave_date_time = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AttendanceInterval {
-                    duration_in_seconds,
-                    join_date_time,
-                    leave_date_time,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// Attendance of one participant, within an attendance report.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.attendanceRecord")]
 pub struct AttendanceRecord {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.attendanceRecord` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Each stretch of time the participant was present.
-    ///
-    /// JSON: `attendanceIntervals`.
+    #[json("attendanceIntervals")]
     pub attendance_intervals: ::std::option::Option<::std::vec::Vec<AttendanceInterval>>,
     /// The participant's email address.
-    ///
-    /// JSON: `emailAddress`.
+    #[json("emailAddress")]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Registration details from an external system, if any.
-    ///
-    /// JSON: `externalRegistrationInformation`.
+    #[json("externalRegistrationInformation")]
     pub external_registration_information: ::std::option::Option<
         VirtualEventExternalRegistrationInformation,
     >,
     /// Who the participant is.
-    ///
-    /// JSON: `identity`.
+    #[json("identity")]
     pub identity: ::std::option::Option<Identity>,
     /// The participant's registration identifier, for webinars.
-    ///
-    /// JSON: `registrationId`.
+    #[json("registrationId")]
     pub registration_id: ::std::option::Option<::std::string::String>,
     /// The participant's role, such as `Organizer` or `Presenter`.
-    ///
-    /// JSON: `role`.
+    #[json("role")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Total time present, in seconds.
-    ///
-    /// JSON: `totalAttendanceInSeconds`.
+    #[json("totalAttendanceInSeconds")]
     pub total_attendance_in_seconds: ::std::option::Option<i32>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for AttendanceRecord {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_intervals {
-            __map.serialize_entry("attendanceIntervals", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.email_address {
-            __map.serialize_entry("emailAddress", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .external_registration_information
-        {
-            __map.serialize_entry("externalRegistrationInformation", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.identity {
-            __map.serialize_entry("identity", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.registration_id {
-            __map.serialize_entry("registrationId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.total_attendance_in_seconds {
-            __map.serialize_entry("totalAttendanceInSeconds", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AttendanceRecord {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AttendanceRecord;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.attendanceRecord` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AttendanceRecord, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut attendance_intervals: ::std::option::Option<
-                    ::std::vec::Vec<AttendanceInterval>,
-                > = ::std::option::Option::None;
-                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut external_registration_information: ::std::option::Option<
-                    VirtualEventExternalRegistrationInformation,
-                > = ::std::option::Option::None;
-                let mut identity: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut total_attendance_in_seconds: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "attendanceIntervals" => {
-                            attendance_intervals = __map.next_value()?;
-                        }
-                        "emailAddress" => email_address = __map.next_value()?,
-                        "externalRegistrationInformation" => {
-                            external_registration_information = __map.next_value()?;
-                        }
-                        "identity" => identity = __map.next_value()?,
-                        "registrationId" => registration_id = __map.next_value()?,
-                        "role" => role = __map.next_value()?,
-                        "totalAttendanceInSeconds" => {
-                            total_attendance_in_seconds = __map.next_value()?;
-                        }
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AttendanceRecord {
-                    id,
-                    odata_type,
-                    attendance_intervals,
-                    email_address,
-                    external_registration_information,
-                    identity,
-                    registration_id,
-                    role,
-                    total_attendance_in_seconds,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// Dial-in details for joining the meeting by phone.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.audioConferencing")]
 pub struct AudioConferencing {
     /// The conference identifier to enter after dialling in.
-    ///
-    /// JSON: `conferenceId`.
+    #[json("conferenceId")]
     pub conference_id: ::std::option::Option<::std::string::String>,
     /// Web page that lists the dial-in numbers and instructions.
-    ///
-    /// JSON: `dialinUrl`.
+    #[json("dialinUrl")]
     pub dialin_url: ::std::option::Option<::std::string::String>,
     /// Toll-free number. Superseded by `tollFreeNumbers`.
-    ///
-    /// JSON: `tollFreeNumber`.
+    #[json("tollFreeNumber")]
     pub toll_free_number: ::std::option::Option<::std::string::String>,
     /// All toll-free numbers of the meeting.
-    ///
-    /// JSON: `tollFreeNumbers`.
+    #[json("tollFreeNumbers")]
     pub toll_free_numbers: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// Toll number. Superseded by `tollNumbers`.
-    ///
-    /// JSON: `tollNumber`.
+    #[json("tollNumber")]
     pub toll_number: ::std::option::Option<::std::string::String>,
     /// All toll numbers of the meeting.
-    ///
-    /// JSON: `tollNumbers`.
+    #[json("tollNumbers")]
     pub toll_numbers: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// The OData type of the value: `#microsoft.graph.audioConferencing` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for AudioConferencing {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.conference_id {
-            __map.serialize_entry("conferenceId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.dialin_url {
-            __map.serialize_entry("dialinUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.toll_free_number {
-            __map.serialize_entry("tollFreeNumber", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.toll_free_numbers {
-            __map.serialize_entry("tollFreeNumbers", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.toll_number {
-            __map.serialize_entry("tollNumber", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.toll_numbers {
-            __map.serialize_entry("tollNumbers", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioConferencing;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.audioConferencing` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AudioConferencing, __A::Error> {
-                let mut conference_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut dialin_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut toll_free_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut toll_free_numbers: ::std::option::Option<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                > = ::std::option::Option::None;
-                let mut toll_number: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut toll_numbers: ::std::option::Option<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "conferenceId" => conference_id = __map.next_value()?,
-                        "dialinUrl" => dialin_url = __map.next_value()?,
-                        "tollFreeNumber" => toll_free_number = __map.next_value()?,
-                        "tollFreeNumbers" => toll_free_numbers = __map.next_value()?,
-                        "tollNumber" => toll_number = __map.next_value()?,
-                        "tollNumbers" => toll_numbers = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AudioConferencing {
-                    conference_id,
-                    dialin_url,
-                    toll_free_number,
-                    toll_free_numbers,
-                    toll_number,
-                    toll_numbers,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// How the content of an item body is encoded.
 ///
 /// Values this crate does not know are kept in [`BodyType::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum BodyType {
     /// `text`
+    #[json("text")]
     Text,
     /// `html`
+    #[json("html")]
     Html,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
-}
-impl BodyType {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("text", Self::Text),
-        ("html", Self::Html),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BodyType {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for BodyType {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BodyType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BodyType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
 }
 /// Who may watch a Teams live event.
 ///
 /// Values this crate does not know are kept in [`BroadcastMeetingAudience::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum BroadcastMeetingAudience {
     /// `roleIsAttendee`
+    #[json("roleIsAttendee")]
     RoleIsAttendee,
     /// `organization`
+    #[json("organization")]
     Organization,
     /// `everyone`
+    #[json("everyone")]
     Everyone,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl BroadcastMeetingAudience {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("roleIsAttendee", Self::RoleIsAttendee),
-        ("organization", Self::Organization),
-        ("everyone", Self::Everyone),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleIsAttendee => "roleIsAttendee",
-            Self::Organization => "organization",
-            Self::Everyone => "everyone",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BroadcastMeetingAudience {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for BroadcastMeetingAudience {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BroadcastMeetingAudience {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingAudience {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// Caption settings of a Teams live event.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.broadcastMeetingCaptionSettings")]
 pub struct BroadcastMeetingCaptionSettings {
     /// Whether captions are shown.
-    ///
-    /// JSON: `isCaptionEnabled`.
+    #[json("isCaptionEnabled")]
     pub is_caption_enabled: ::std::option::Option<bool>,
     /// Language tag of the language spoken in the event.
-    ///
-    /// JSON: `spokenLanguage`.
+    #[json("spokenLanguage")]
     pub spoken_language: ::std::option::Option<::std::string::String>,
     /// Language tags the captions are translated into.
-    ///
-    /// JSON: `translationLanguages`.
+    #[json("translationLanguages")]
     pub translation_languages: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// The OData type of the value: `#microsoft.graph.broadcastMeetingCaptionSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for BroadcastMeetingCaptionSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.is_caption_enabled {
-            __map.serialize_entry("isCaptionEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.spoken_language {
-            __map.serialize_entry("spokenLanguage", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.translation_languages {
-            __map.serialize_entry("translationLanguages", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BroadcastMeetingCaptionSettings;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.broadcastMeetingCaptionSettings` object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, __A::Error> {
-                let mut is_caption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut spoken_language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut translation_languages: ::std::option::Option<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isCaptionEnabled" => is_caption_enabled = __map.next_value()?,
-                        "spokenLanguage" => spoken_language = __map.next_value()?,
-                        "translationLanguages" => {
-                            translation_languages = __map.next_value()?;
-                        }
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(BroadcastMeetingCaptionSettings {
-                    is_caption_enabled,
-                    spoken_language,
-                    translation_languages,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Settings that apply only to Teams live events.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.broadcastMeetingSettings")]
 pub struct BroadcastMeetingSettings {
     /// Who may attend the live event.
-    ///
-    /// JSON: `allowedAudience`.
+    #[json("allowedAudience")]
     pub allowed_audience: ::std::option::Option<BroadcastMeetingAudience>,
     /// Caption settings of the live event.
-    ///
-    /// JSON: `captions`.
+    #[json("captions")]
     pub captions: ::std::option::Option<BroadcastMeetingCaptionSettings>,
     /// Whether an attendee report is produced.
-    ///
-    /// JSON: `isAttendeeReportEnabled`.
+    #[json("isAttendeeReportEnabled")]
     pub is_attendee_report_enabled: ::std::option::Option<bool>,
     /// Whether the Q&A panel is on.
-    ///
-    /// JSON: `isQuestionAndAnswerEnabled`.
+    #[json("isQuestionAndAnswerEnabled")]
     pub is_question_and_answer_enabled: ::std::option::Option<bool>,
     /// Whether the live event is recorded.
-    ///
-    /// JSON: `isRecordingEnabled`.
+    #[json("isRecordingEnabled")]
     pub is_recording_enabled: ::std::option::Option<bool>,
     /// Whether a recording stays available to watch afterwards.
-    ///
-    /// JSON: `isVideoOnDemandEnabled`.
+    #[json("isVideoOnDemandEnabled")]
     pub is_video_on_demand_enabled: ::std::option::Option<bool>,
     /// The OData type of the value: `#microsoft.graph.broadcastMeetingSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for BroadcastMeetingSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.allowed_audience {
-            __map.serialize_entry("allowedAudience", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.captions {
-            __map.serialize_entry("captions", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_attendee_report_enabled {
-            __map.serialize_entry("isAttendeeReportEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_question_and_answer_enabled
-        {
-            __map.serialize_entry("isQuestionAndAnswerEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_recording_enabled {
-            __map.serialize_entry("isRecordingEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_video_on_demand_enabled {
-            __map.serialize_entry("isVideoOnDemandEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BroadcastMeetingSettings;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.broadcastMeetingSettings` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<BroadcastMeetingSettings, __A::Error> {
-                let mut allowed_audience: ::std::option::Option<
-                    BroadcastMeetingAudience,
-                > = ::std::option::Option::None;
-                let mut captions: ::std::option::Option<
-                    BroadcastMeetingCaptionSettings,
-                > = ::std::option::Option::None;
-                let mut is_attendee_report_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_question_and_answer_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_recording_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_video_on_demand_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "allowedAudience" => allowed_audience = __map.next_value()?,
-                        "captions" => captions = __map.next_value()?,
-                        "isAttendeeReportEnabled" => {
-                            is_attendee_report_enabled = __map.next_value()?;
-                        }
-                        "isQuestionAndAnswerEnabled" => {
-                            is_question_and_answer_enabled = __map.next_value()?;
-                        }
-                        "isRecordingEnabled" => {
-                            is_recording_enabled = __map.next_value()?;
-                        }
-                        "isVideoOnDemandEnabled" => {
-                            is_video_on_demand_enabled = __map.next_value()?;
-                        }
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(BroadcastMeetingSettings {
-                    allowed_audience,
-                    captions,
-                    is_attendee_report_enabled,
-                    is_question_and_answer_enabled,
-                    is_recording_enabled,
-                    is_video_on_demand_enabled,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// A recording of a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callRecording")]
 pub struct CallRecording {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.callRecording` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the call the recording belongs to. Read-only.
-    ///
-    /// JSON: `callId`.
+    #[json("callId")]
     pub call_id: ::std::option::Option<::std::string::String>,
     /// The recording's content. Read-only.
-    ///
-    /// JSON: `content`.
+    #[json("content")]
     pub content: ::std::option::Option<crate::types::Base64Url>,
     /// Links the recording to the matching transcript. Read-only.
-    ///
-    /// JSON: `contentCorrelationId`.
+    #[json("contentCorrelationId")]
     pub content_correlation_id: ::std::option::Option<::std::string::String>,
     /// When the recording started. Read-only.
-    ///
-    /// JSON: `createdDateTime`.
+    #[json("createdDateTime")]
     pub created_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// When the recording ended. Read-only.
-    ///
-    /// JSON: `endDateTime`.
+    #[json("endDateTime")]
     pub end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Identifier of the meeting recorded. Read-only.
-    ///
-    /// JSON: `meetingId`.
+    #[json("meetingId")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
     /// Who organized the meeting. Read-only.
-    ///
-    /// JSON: `meetingOrganizer`.
+    #[json("meetingOrganizer")]
     pub meeting_organizer: ::std::option::Option<IdentitySet>,
     /// Where to fetch the recording's content. Read-only.
-    ///
-    /// JSON: `recordingContentUrl`.
+    #[json("recordingContentUrl")]
     pub recording_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for CallRecording {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.call_id {
-            __map.serialize_entry("callId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.content {
-            __map.serialize_entry("content", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.content_correlation_id {
-            __map.serialize_entry("contentCorrelationId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.created_date_time {
-            __map.serialize_entry("createdDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.end_date_time {
-            __map.serialize_entry("endDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_id {
-            __map.serialize_entry("meetingId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_organizer {
-            __map.serialize_entry("meetingOrganizer", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.recording_content_url {
-            __map.serialize_entry("recordingContentUrl", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CallRecording {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CallRecording;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.callRecording` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CallRecording, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut recording_content_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "callId" => call_id = __map.next_value()?,
-                        "content" => content = __map.next_value()?,
-                        "contentCorrelationId" => {
-                            content_correlation_id = __map.next_value()?;
-                        }
-                        "createdDateTime" => created_date_time = __map.next_value()?,
-                        "endDateTime" => end_date_time = __map.next_value()?,
-                        "meetingId" => meeting_id = __map.next_value()?,
-                        "meetingOrganizer" => meeting_organizer = __map.next_value()?,
-                        "recordingContentUrl" => {
-                            recording_content_url = __map.next_value()?;
-                        }
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CallRecording {
-                    id,
-                    odata_type,
-                    call_id,
-                    content,
-                    content_correlation_id,
-                    created_date_time,
-                    end_date_time,
-                    meeting_id,
-                    meeting_organizer,
-                    recording_content_url,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// A transcript of a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callTranscript")]
 pub struct CallTranscript {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.callTranscript` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the call the transcript belongs to. Read-only.
-    ///
-    /// JSON: `callId`.
+    #[json("callId")]
     pub call_id: ::std::option::Option<::std::string::String>,
     /// The transcript's content. Read-only.
-    ///
-    /// JSON: `content`.
+    #[json("content")]
     pub content: ::std::option::Option<crate::types::Base64Url>,
     /// Links the transcript to the matching recording. Read-only.
-    ///
-    /// JSON: `contentCorrelationId`.
+    #[json("contentCorrelationId")]
     pub content_correlation_id: ::std::option::Option<::std::string::String>,
     /// When the transcript was started. Read-only.
-    ///
-    /// JSON: `createdDateTime`.
+    #[json("createdDateTime")]
     pub created_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// When the transcript ended. Read-only.
-    ///
-    /// JSON: `endDateTime`.
+    #[json("endDateTime")]
     pub end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Identifier of the meeting transcribed. Read-only.
-    ///
-    /// JSON: `meetingId`.
+    #[json("meetingId")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
     /// Who organized the meeting. Read-only.
-    ///
-    /// JSON: `meetingOrganizer`.
+    #[json("meetingOrganizer")]
     pub meeting_organizer: ::std::option::Option<IdentitySet>,
     /// Timing and speaker metadata of the transcript. Read-only.
-    ///
-    /// JSON: `metadataContent`.
+    #[json("metadataContent")]
     pub metadata_content: ::std::option::Option<crate::types::Base64Url>,
     /// Where to fetch the transcript's content. Read-only.
-    ///
-    /// JSON: `transcriptContentUrl`.
+    #[json("transcriptContentUrl")]
     pub transcript_content_url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for CallTranscript {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.call_id {
-            __map.serialize_entry("callId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.content {
-            __map.serialize_entry("content", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.content_correlation_id {
-            __map.serialize_entry("contentCorrelationId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.created_date_time {
-            __map.serialize_entry("createdDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.end_date_time {
-            __map.serialize_entry("endDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_id {
-            __map.serialize_entry("meetingId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_organizer {
-            __map.serialize_entry("meetingOrganizer", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.metadata_content {
-            __map.serialize_entry("metadataContent", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.transcript_content_url {
-            __map.serialize_entry("transcriptContentUrl", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CallTranscript {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CallTranscript;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.callTranscript` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CallTranscript, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<crate::types::Base64Url> = ::std::option::Option::None;
-                let mut content_correlation_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut created_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut meeting_organizer: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut metadata_content: ::std::option::Option<
-                    crate::types::Base64Url,
-                > = ::std::option::Option::None;
-                let mut transcript_content_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "callId" => call_id = __map.next_value()?,
-                        "content" => content = __map.next_value()?,
-                        "contentCorrelationId" => {
-                            content_correlation_id = __map.next_value()?;
-                        }
-                        "createdDateTime" => created_date_time = __map.next_value()?,
-                        "endDateTime" => end_date_time = __map.next_value()?,
-                        "meetingId" => meeting_id = __map.next_value()?,
-                        "meetingOrganizer" => meeting_organizer = __map.next_value()?,
-                        "metadataContent" => metadata_content = __map.next_value()?,
-                        "transcriptContentUrl" => {
-                            transcript_content_url = __map.next_value()?;
-                        }
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CallTranscript {
-                    id,
-                    odata_type,
-                    call_id,
-                    content,
-                    content_correlation_id,
-                    created_date_time,
-                    end_date_time,
-                    meeting_id,
-                    meeting_organizer,
-                    metadata_content,
-                    transcript_content_url,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Identifies the Teams chat thread that belongs to a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.chatInfo")]
 pub struct ChatInfo {
     /// Identifier of a message in the thread.
-    ///
-    /// JSON: `messageId`.
+    #[json("messageId")]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the reply chain's root message.
-    ///
-    /// JSON: `replyChainMessageId`.
+    #[json("replyChainMessageId")]
     pub reply_chain_message_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the chat thread.
-    ///
-    /// JSON: `threadId`.
+    #[json("threadId")]
     pub thread_id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.chatInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for ChatInfo {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.message_id {
-            __map.serialize_entry("messageId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.reply_chain_message_id {
-            __map.serialize_entry("replyChainMessageId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.thread_id {
-            __map.serialize_entry("threadId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatInfo {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatInfo;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.chatInfo` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChatInfo, __A::Error> {
-                let mut message_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut reply_chain_message_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut thread_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "messageId" => message_id = __map.next_value()?,
-                        "replyChainMessageId" => {
-                            reply_chain_message_id = __map.next_value()?;
-                        }
-                        "threadId" => thread_id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChatInfo {
-                    message_id,
-                    reply_chain_message_id,
-                    thread_id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Limits on what may be posted in the meeting chat.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.chatRestrictions")]
 pub struct ChatRestrictions {
     /// When true, only text may be posted.
-    ///
-    /// JSON: `allowTextOnly`.
+    #[json("allowTextOnly")]
     pub allow_text_only: ::std::option::Option<bool>,
     /// The OData type of the value: `#microsoft.graph.chatRestrictions` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for ChatRestrictions {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.allow_text_only {
-            __map.serialize_entry("allowTextOnly", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatRestrictions;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.chatRestrictions` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChatRestrictions, __A::Error> {
-                let mut allow_text_only: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "allowTextOnly" => allow_text_only = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChatRestrictions {
-                    allow_text_only,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// How third-party video conferencing systems can join.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.cloudVideoInteropInfo")]
 pub struct CloudVideoInteropInfo {
     /// Web page with more joining details.
-    ///
-    /// JSON: `moreInfoWebUrl`.
+    #[json("moreInfoWebUrl")]
     pub more_info_web_url: ::std::option::Option<::std::string::String>,
     /// Tenant key used by the video interop provider.
-    ///
-    /// JSON: `tenantKey`.
+    #[json("tenantKey")]
     pub tenant_key: ::std::option::Option<::std::string::String>,
     /// Conference identifier used by the video interop provider.
-    ///
-    /// JSON: `videoTeleconferenceId`.
+    #[json("videoTeleconferenceId")]
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.cloudVideoInteropInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for CloudVideoInteropInfo {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.more_info_web_url {
-            __map.serialize_entry("moreInfoWebUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.tenant_key {
-            __map.serialize_entry("tenantKey", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
-            __map.serialize_entry("videoTeleconferenceId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CloudVideoInteropInfo;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.cloudVideoInteropInfo` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CloudVideoInteropInfo, __A::Error> {
-                let mut more_info_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut tenant_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "moreInfoWebUrl" => more_info_web_url = __map.next_value()?,
-                        "tenantKey" => tenant_key = __map.next_value()?,
-                        "videoTeleconferenceId" => {
-                            video_teleconference_id = __map.next_value()?;
-                        }
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CloudVideoInteropInfo {
-                    more_info_web_url,
-                    tenant_key,
-                    video_teleconference_id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// `CreateOrGetRequest` (the spec gives no description).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json(
+    "#/paths/~1me~1onlineMeetings~1createOrGet/post/requestBody/content/application~1json/schema"
+)]
 pub struct CreateOrGetRequest {
     /// The chat thread to use for the meeting.
-    ///
-    /// JSON: `chatInfo`.
+    #[json("chatInfo")]
     pub chat_info: ::std::option::Option<ChatInfo>,
     /// When the meeting ends; one hour after the start when left out. Needs `startDateTime`.
-    ///
-    /// JSON: `endDateTime`.
+    #[json("endDateTime")]
     pub end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// The caller's identifier of the meeting. With the tenant and user it is the key: the same value returns the same meeting.
-    ///
-    /// JSON: `externalId`.
+    #[json("externalId")]
     pub external_id: ::std::string::String,
     /// The organizer and attendees.
-    ///
-    /// JSON: `participants`.
+    #[json("participants")]
     pub participants: ::std::option::Option<MeetingParticipants>,
     /// When the meeting starts; now when left out.
-    ///
-    /// JSON: `startDateTime`.
+    #[json("startDateTime")]
     pub start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// The meeting's subject line.
-    ///
-    /// JSON: `subject`.
+    #[json("subject")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -1502,192 +419,40 @@ impl CreateOrGetRequest {
         }
     }
 }
-impl ::serde::Serialize for CreateOrGetRequest {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.chat_info {
-            __map.serialize_entry("chatInfo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.end_date_time {
-            __map.serialize_entry("endDateTime", __value)?;
-        }
-        __map.serialize_entry("externalId", &self.external_id)?;
-        if let ::std::option::Option::Some(__value) = &self.participants {
-            __map.serialize_entry("participants", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.start_date_time {
-            __map.serialize_entry("startDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.subject {
-            __map.serialize_entry("subject", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateOrGetRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateOrGetRequest;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `#/paths/~1me~1onlineMeetings~1createOrGet/post/requestBody/content/application~1json/schema` object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CreateOrGetRequest, __A::Error> {
-                let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "chatInfo" => chat_info = __map.next_value()?,
-                        "endDateTime" => end_date_time = __map.next_value()?,
-                        "externalId" => {
-                            external_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "participants" => participants = __map.next_value()?,
-                        "startDateTime" => start_date_time = __map.next_value()?,
-                        "subject" => subject = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CreateOrGetRequest {
-                    chat_info,
-                    end_date_time,
-                    external_id: external_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "externalId",
-                        ))?,
-                    participants,
-                    start_date_time,
-                    subject,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// Base of every addressable Graph resource.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.entity")]
 pub struct Entity {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.entity` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for Entity {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Entity;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.entity` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<Entity, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(Entity {
-                    id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// One further detail of an error.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.ODataErrors.ErrorDetails")]
 pub struct ErrorDetails {
     /// A service-defined error code.
-    ///
-    /// JSON: `code`.
+    #[json("code")]
     pub code: ::std::string::String,
     /// A human-readable description of this detail.
-    ///
-    /// JSON: `message`.
+    #[json("message")]
     pub message: ::std::string::String,
     /// What the detail is about, if anything in particular.
-    ///
-    /// JSON: `target`.
+    #[json("target")]
     pub target: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -1707,716 +472,191 @@ impl ErrorDetails {
         }
     }
 }
-impl ::serde::Serialize for ErrorDetails {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        __map.serialize_entry("code", &self.code)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ErrorDetails;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.ODataErrors.ErrorDetails` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ErrorDetails, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "code" => code = ::std::option::Option::Some(__map.next_value()?),
-                        "message" => {
-                            message = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "target" => target = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ErrorDetails {
-                    code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
-                    message: message
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
-                    target,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// A user, device or application that takes part in something.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.identity")]
 pub struct Identity {
     /// Name to show for the identity; may be stale or missing.
-    ///
-    /// JSON: `displayName`.
+    #[json("displayName")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the identity.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.identity` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for Identity {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.display_name {
-            __map.serialize_entry("displayName", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Identity {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Identity;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.identity` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<Identity, __A::Error> {
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "displayName" => display_name = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(Identity {
-                    display_name,
-                    id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// A participant described as a user, a device and/or an application.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.identitySet")]
 pub struct IdentitySet {
     /// The application, if any.
-    ///
-    /// JSON: `application`.
+    #[json("application")]
     pub application: ::std::option::Option<Identity>,
     /// The device, if any.
-    ///
-    /// JSON: `device`.
+    #[json("device")]
     pub device: ::std::option::Option<Identity>,
     /// The user, if any.
-    ///
-    /// JSON: `user`.
+    #[json("user")]
     pub user: ::std::option::Option<Identity>,
     /// The OData type of the value: `#microsoft.graph.identitySet` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for IdentitySet {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.application {
-            __map.serialize_entry("application", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.device {
-            __map.serialize_entry("device", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IdentitySet {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IdentitySet;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.identitySet` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<IdentitySet, __A::Error> {
-                let mut application: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut device: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut user: ::std::option::Option<Identity> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "application" => application = __map.next_value()?,
-                        "device" => device = __map.next_value()?,
-                        "user" => user = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(IdentitySet {
-                    application,
-                    device,
-                    user,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// Service-specific diagnostics of an error.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.ODataErrors.InnerError")]
 pub struct InnerError {
     /// The client-request-id header the client sent, echoed back.
-    ///
-    /// JSON: `client-request-id`.
+    #[json("client-request-id")]
     pub client_request_id: ::std::option::Option<::std::string::String>,
     /// When the error happened, as Graph writes it (often with no offset, so kept as text).
-    ///
-    /// JSON: `date`.
+    #[json("date")]
     pub date: ::std::option::Option<::std::string::String>,
     /// The service's identifier of the request; quote it when asking for support.
-    ///
-    /// JSON: `request-id`.
+    #[json("request-id")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for InnerError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.client_request_id {
-            __map.serialize_entry("client-request-id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.date {
-            __map.serialize_entry("date", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.request_id {
-            __map.serialize_entry("request-id", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InnerError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InnerError;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.ODataErrors.InnerError` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<InnerError, __A::Error> {
-                let mut client_request_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut request_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "client-request-id" => client_request_id = __map.next_value()?,
-                        "date" => date = __map.next_value()?,
-                        "request-id" => request_id = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(InnerError {
-                    client_request_id,
-                    date,
-                    request_id,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Text or HTML content together with its encoding.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.itemBody")]
 pub struct ItemBody {
     /// The content itself.
-    ///
-    /// JSON: `content`.
+    #[json("content")]
     pub content: ::std::option::Option<::std::string::String>,
     /// Whether the content is text or HTML.
-    ///
-    /// JSON: `contentType`.
+    #[json("contentType")]
     pub content_type: ::std::option::Option<BodyType>,
     /// The OData type of the value: `#microsoft.graph.itemBody` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for ItemBody {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.content {
-            __map.serialize_entry("content", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.content_type {
-            __map.serialize_entry("contentType", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ItemBody;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.itemBody` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ItemBody, __A::Error> {
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content_type: ::std::option::Option<BodyType> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "content" => content = __map.next_value()?,
-                        "contentType" => content_type = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ItemBody {
-                    content,
-                    content_type,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// The numeric meeting ID and passcode for joining by ID.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.joinMeetingIdSettings")]
 pub struct JoinMeetingIdSettings {
     /// Whether joining by meeting ID needs a passcode; when true the service generates one.
-    ///
-    /// JSON: `isPasscodeRequired`.
+    #[json("isPasscodeRequired")]
     pub is_passcode_required: ::std::option::Option<bool>,
     /// The numeric meeting ID. Read-only.
-    ///
-    /// JSON: `joinMeetingId`.
+    #[json("joinMeetingId")]
     pub join_meeting_id: ::std::option::Option<::std::string::String>,
     /// The generated passcode, if one is required. Read-only.
-    ///
-    /// JSON: `passcode`.
+    #[json("passcode")]
     pub passcode: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.joinMeetingIdSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for JoinMeetingIdSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.is_passcode_required {
-            __map.serialize_entry("isPasscodeRequired", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_meeting_id {
-            __map.serialize_entry("joinMeetingId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.passcode {
-            __map.serialize_entry("passcode", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JoinMeetingIdSettings;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.joinMeetingIdSettings` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<JoinMeetingIdSettings, __A::Error> {
-                let mut is_passcode_required: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_meeting_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut passcode: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isPasscodeRequired" => {
-                            is_passcode_required = __map.next_value()?;
-                        }
-                        "joinMeetingId" => join_meeting_id = __map.next_value()?,
-                        "passcode" => passcode = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(JoinMeetingIdSettings {
-                    is_passcode_required,
-                    join_meeting_id,
-                    passcode,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Which participants skip the lobby and join directly.
 ///
 /// Values this crate does not know are kept in [`LobbyBypassScope::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum LobbyBypassScope {
     /// `organizer`
+    #[json("organizer")]
     Organizer,
     /// `organization`
+    #[json("organization")]
     Organization,
     /// `organizationAndFederated`
+    #[json("organizationAndFederated")]
     OrganizationAndFederated,
     /// `everyone`
+    #[json("everyone")]
     Everyone,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// `invited`
+    #[json("invited")]
     Invited,
     /// `organizationExcludingGuests`
+    #[json("organizationExcludingGuests")]
     OrganizationExcludingGuests,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl LobbyBypassScope {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("organizer", Self::Organizer),
-        ("organization", Self::Organization),
-        ("organizationAndFederated", Self::OrganizationAndFederated),
-        ("everyone", Self::Everyone),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-        ("invited", Self::Invited),
-        ("organizationExcludingGuests", Self::OrganizationExcludingGuests),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organizer => "organizer",
-            Self::Organization => "organization",
-            Self::OrganizationAndFederated => "organizationAndFederated",
-            Self::Everyone => "everyone",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Invited => "invited",
-            Self::OrganizationExcludingGuests => "organizationExcludingGuests",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for LobbyBypassScope {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for LobbyBypassScope {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LobbyBypassScope {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LobbyBypassScope {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// Who goes straight into the meeting without waiting in the lobby.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.lobbyBypassSettings")]
 pub struct LobbyBypassSettings {
     /// Whether people who dial in by phone skip the lobby.
-    ///
-    /// JSON: `isDialInBypassEnabled`.
+    #[json("isDialInBypassEnabled")]
     pub is_dial_in_bypass_enabled: ::std::option::Option<bool>,
     /// Which participants skip the lobby.
-    ///
-    /// JSON: `scope`.
+    #[json("scope")]
     pub scope: ::std::option::Option<LobbyBypassScope>,
     /// The OData type of the value: `#microsoft.graph.lobbyBypassSettings` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for LobbyBypassSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.is_dial_in_bypass_enabled {
-            __map.serialize_entry("isDialInBypassEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.scope {
-            __map.serialize_entry("scope", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LobbyBypassSettings;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.lobbyBypassSettings` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LobbyBypassSettings, __A::Error> {
-                let mut is_dial_in_bypass_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<LobbyBypassScope> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isDialInBypassEnabled" => {
-                            is_dial_in_bypass_enabled = __map.next_value()?;
-                        }
-                        "scope" => scope = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LobbyBypassSettings {
-                    is_dial_in_bypass_enabled,
-                    scope,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// What went wrong.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.ODataErrors.MainError")]
 pub struct MainError {
     /// A service-defined error code, such as `BadRequest`.
-    ///
-    /// JSON: `code`.
+    #[json("code")]
     pub code: ::std::string::String,
     /// A human-readable description of the error.
-    ///
-    /// JSON: `message`.
+    #[json("message")]
     pub message: ::std::string::String,
     /// What the error is about, if anything in particular.
-    ///
-    /// JSON: `target`.
+    #[json("target")]
     pub target: ::std::option::Option<::std::string::String>,
     /// Further details of the error.
-    ///
-    /// JSON: `details`.
+    #[json("details")]
     pub details: ::std::option::Option<::std::vec::Vec<ErrorDetails>>,
-    /// JSON: `innerError`.
+    /// `innerError` (the spec gives no description).
+    #[json("innerError")]
     pub inner_error: ::std::option::Option<InnerError>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -2438,608 +678,156 @@ impl MainError {
         }
     }
 }
-impl ::serde::Serialize for MainError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        __map.serialize_entry("code", &self.code)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.details {
-            __map.serialize_entry("details", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.inner_error {
-            __map.serialize_entry("innerError", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MainError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MainError;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.ODataErrors.MainError` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<MainError, __A::Error> {
-                let mut code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut target: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut details: ::std::option::Option<::std::vec::Vec<ErrorDetails>> = ::std::option::Option::None;
-                let mut inner_error: ::std::option::Option<InnerError> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "code" => code = ::std::option::Option::Some(__map.next_value()?),
-                        "message" => {
-                            message = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "target" => target = __map.next_value()?,
-                        "details" => details = __map.next_value()?,
-                        "innerError" => inner_error = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(MainError {
-                    code: code
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "code",
-                        ))?,
-                    message: message
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
-                    target,
-                    details,
-                    inner_error,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// Who attended one occurrence of a meeting, and when.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.meetingAttendanceReport")]
 pub struct MeetingAttendanceReport {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.meetingAttendanceReport` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Links to events in external systems. Read-only.
-    ///
-    /// JSON: `externalEventInformation`.
+    #[json("externalEventInformation")]
     pub external_event_information: ::std::option::Option<
         ::std::vec::Vec<VirtualEventExternalInformation>,
     >,
     /// When the meeting ended. Read-only.
-    ///
-    /// JSON: `meetingEndDateTime`.
+    #[json("meetingEndDateTime")]
     pub meeting_end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// When the meeting started. Read-only.
-    ///
-    /// JSON: `meetingStartDateTime`.
+    #[json("meetingStartDateTime")]
     pub meeting_start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// How many people took part. Read-only.
-    ///
-    /// JSON: `totalParticipantCount`.
+    #[json("totalParticipantCount")]
     pub total_participant_count: ::std::option::Option<i32>,
     /// One record per participant. Read-only.
-    ///
-    /// JSON: `attendanceRecords`.
+    #[json("attendanceRecords")]
     pub attendance_records: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for MeetingAttendanceReport {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.external_event_information {
-            __map.serialize_entry("externalEventInformation", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_end_date_time {
-            __map.serialize_entry("meetingEndDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_start_date_time {
-            __map.serialize_entry("meetingStartDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.total_participant_count {
-            __map.serialize_entry("totalParticipantCount", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_records {
-            __map.serialize_entry("attendanceRecords", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingAttendanceReport {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeetingAttendanceReport;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.meetingAttendanceReport` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<MeetingAttendanceReport, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut external_event_information: ::std::option::Option<
-                    ::std::vec::Vec<VirtualEventExternalInformation>,
-                > = ::std::option::Option::None;
-                let mut meeting_end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut meeting_start_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut total_participant_count: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut attendance_records: ::std::option::Option<
-                    ::std::vec::Vec<AttendanceRecord>,
-                > = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "externalEventInformation" => {
-                            external_event_information = __map.next_value()?;
-                        }
-                        "meetingEndDateTime" => {
-                            meeting_end_date_time = __map.next_value()?;
-                        }
-                        "meetingStartDateTime" => {
-                            meeting_start_date_time = __map.next_value()?;
-                        }
-                        "totalParticipantCount" => {
-                            total_participant_count = __map.next_value()?;
-                        }
-                        "attendanceRecords" => attendance_records = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(MeetingAttendanceReport {
-                    id,
-                    odata_type,
-                    external_event_information,
-                    meeting_end_date_time,
-                    meeting_start_date_time,
-                    total_participant_count,
-                    attendance_records,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// How much earlier meeting chat a newly added participant can see.
 ///
 /// Values this crate does not know are kept in [`MeetingChatHistoryDefaultMode::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum MeetingChatHistoryDefaultMode {
     /// `none`
+    #[json("none")]
     None,
     /// `all`
+    #[json("all")]
     All,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
-}
-impl MeetingChatHistoryDefaultMode {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("none", Self::None),
-        ("all", Self::All),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::All => "all",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for MeetingChatHistoryDefaultMode {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for MeetingChatHistoryDefaultMode {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MeetingChatHistoryDefaultMode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingChatHistoryDefaultMode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
 }
 /// Whether and how the meeting chat is available.
 ///
 /// Values this crate does not know are kept in [`MeetingChatMode::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum MeetingChatMode {
     /// `enabled`
+    #[json("enabled")]
     Enabled,
     /// `disabled`
+    #[json("disabled")]
     Disabled,
     /// `limited`
+    #[json("limited")]
     Limited,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
-}
-impl MeetingChatMode {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("enabled", Self::Enabled),
-        ("disabled", Self::Disabled),
-        ("limited", Self::Limited),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Limited => "limited",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for MeetingChatMode {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for MeetingChatMode {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MeetingChatMode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingChatMode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
 }
 /// Whether Live Share is on for the meeting.
 ///
 /// Values this crate does not know are kept in [`MeetingLiveShareOptions::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum MeetingLiveShareOptions {
     /// `enabled`
+    #[json("enabled")]
     Enabled,
     /// `disabled`
+    #[json("disabled")]
     Disabled,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl MeetingLiveShareOptions {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("enabled", Self::Enabled),
-        ("disabled", Self::Disabled),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for MeetingLiveShareOptions {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for MeetingLiveShareOptions {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MeetingLiveShareOptions {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingLiveShareOptions {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// One participant of a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.meetingParticipantInfo")]
 pub struct MeetingParticipantInfo {
     /// Who the participant is.
-    ///
-    /// JSON: `identity`.
+    #[json("identity")]
     pub identity: ::std::option::Option<IdentitySet>,
     /// The participant's role.
-    ///
-    /// JSON: `role`.
+    #[json("role")]
     pub role: ::std::option::Option<OnlineMeetingRole>,
     /// The participant's user principal name.
-    ///
-    /// JSON: `upn`.
+    #[json("upn")]
     pub upn: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.meetingParticipantInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for MeetingParticipantInfo {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.identity {
-            __map.serialize_entry("identity", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.upn {
-            __map.serialize_entry("upn", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeetingParticipantInfo;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.meetingParticipantInfo` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<MeetingParticipantInfo, __A::Error> {
-                let mut identity: ::std::option::Option<IdentitySet> = ::std::option::Option::None;
-                let mut role: ::std::option::Option<OnlineMeetingRole> = ::std::option::Option::None;
-                let mut upn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "identity" => identity = __map.next_value()?,
-                        "role" => role = __map.next_value()?,
-                        "upn" => upn = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(MeetingParticipantInfo {
-                    identity,
-                    role,
-                    upn,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// The organizer and attendees of a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.meetingParticipants")]
 pub struct MeetingParticipants {
     /// Everyone invited besides the organizer.
-    ///
-    /// JSON: `attendees`.
+    #[json("attendees")]
     pub attendees: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
     /// The organizer.
-    ///
-    /// JSON: `organizer`.
+    #[json("organizer")]
     pub organizer: ::std::option::Option<MeetingParticipantInfo>,
     /// The OData type of the value: `#microsoft.graph.meetingParticipants` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for MeetingParticipants {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.attendees {
-            __map.serialize_entry("attendees", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.organizer {
-            __map.serialize_entry("organizer", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeetingParticipants;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.meetingParticipants` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<MeetingParticipants, __A::Error> {
-                let mut attendees: ::std::option::Option<
-                    ::std::vec::Vec<MeetingParticipantInfo>,
-                > = ::std::option::Option::None;
-                let mut organizer: ::std::option::Option<MeetingParticipantInfo> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "attendees" => attendees = __map.next_value()?,
-                        "organizer" => organizer = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(MeetingParticipants {
-                    attendees,
-                    organizer,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// The body of every error response of Microsoft Graph.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.ODataErrors.ODataError")]
 pub struct ODataError {
-    /// JSON: `error`.
+    /// `error` (the spec gives no description).
+    #[json("error")]
     pub error: MainError,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -3054,1781 +842,453 @@ impl ODataError {
         }
     }
 }
-impl ::serde::Serialize for ODataError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        __map.serialize_entry("error", &self.error)?;
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ODataError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ODataError;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.ODataErrors.ODataError` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ODataError, __A::Error> {
-                let mut error: ::std::option::Option<MainError> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "error" => {
-                            error = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ODataError {
-                    error: error
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "error",
-                        ))?,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// A Microsoft Teams meeting that people join online.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.onlineMeeting")]
 pub struct OnlineMeeting {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.onlineMeeting` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether attendees may turn on their cameras.
-    ///
-    /// JSON: `allowAttendeeToEnableCamera`.
+    #[json("allowAttendeeToEnableCamera")]
     pub allow_attendee_to_enable_camera: ::std::option::Option<bool>,
     /// Whether attendees may turn on their microphones.
-    ///
-    /// JSON: `allowAttendeeToEnableMic`.
+    #[json("allowAttendeeToEnableMic")]
     pub allow_attendee_to_enable_mic: ::std::option::Option<bool>,
     /// Whether breakout rooms may be used.
-    ///
-    /// JSON: `allowBreakoutRooms`.
+    #[json("allowBreakoutRooms")]
     pub allow_breakout_rooms: ::std::option::Option<bool>,
     /// Whether meeting content may be copied and shared.
-    ///
-    /// JSON: `allowCopyingAndSharingMeetingContent`.
+    #[json("allowCopyingAndSharingMeetingContent")]
     pub allow_copying_and_sharing_meeting_content: ::std::option::Option<bool>,
     /// Who may admit people from the lobby.
-    ///
-    /// JSON: `allowedLobbyAdmitters`.
+    #[json("allowedLobbyAdmitters")]
     pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
     /// Who may present.
-    ///
-    /// JSON: `allowedPresenters`.
+    #[json("allowedPresenters")]
     pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
     /// Whether Live Share is on.
-    ///
-    /// JSON: `allowLiveShare`.
+    #[json("allowLiveShare")]
     pub allow_live_share: ::std::option::Option<MeetingLiveShareOptions>,
     /// Whether the meeting chat is on, off or limited.
-    ///
-    /// JSON: `allowMeetingChat`.
+    #[json("allowMeetingChat")]
     pub allow_meeting_chat: ::std::option::Option<MeetingChatMode>,
     /// Whether participants may rename themselves.
-    ///
-    /// JSON: `allowParticipantsToChangeName`.
+    #[json("allowParticipantsToChangeName")]
     pub allow_participants_to_change_name: ::std::option::Option<bool>,
     /// Whether PowerPoint Live may be used.
-    ///
-    /// JSON: `allowPowerPointSharing`.
+    #[json("allowPowerPointSharing")]
     pub allow_power_point_sharing: ::std::option::Option<bool>,
     /// Whether the meeting may be recorded.
-    ///
-    /// JSON: `allowRecording`.
+    #[json("allowRecording")]
     pub allow_recording: ::std::option::Option<bool>,
     /// Whether live reactions are on.
-    ///
-    /// JSON: `allowTeamworkReactions`.
+    #[json("allowTeamworkReactions")]
     pub allow_teamwork_reactions: ::std::option::Option<bool>,
     /// Whether the meeting may be transcribed.
-    ///
-    /// JSON: `allowTranscription`.
+    #[json("allowTranscription")]
     pub allow_transcription: ::std::option::Option<bool>,
     /// Whether the whiteboard may be used.
-    ///
-    /// JSON: `allowWhiteboard`.
+    #[json("allowWhiteboard")]
     pub allow_whiteboard: ::std::option::Option<bool>,
     /// Dial-in details. Read-only.
-    ///
-    /// JSON: `audioConferencing`.
+    #[json("audioConferencing")]
     pub audio_conferencing: ::std::option::Option<AudioConferencing>,
     /// The meeting's chat thread. Read-only.
-    ///
-    /// JSON: `chatInfo`.
+    #[json("chatInfo")]
     pub chat_info: ::std::option::Option<ChatInfo>,
     /// Limits on the meeting chat.
-    ///
-    /// JSON: `chatRestrictions`.
+    #[json("chatRestrictions")]
     pub chat_restrictions: ::std::option::Option<ChatRestrictions>,
     /// Joining details for third-party video systems. Read-only.
-    ///
-    /// JSON: `cloudVideoInteropInfo`.
+    #[json("cloudVideoInteropInfo")]
     pub cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo>,
     /// When the meeting expires.
-    ///
-    /// JSON: `expiryDateTime`.
+    #[json("expiryDateTime")]
     pub expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Whether end-to-end encryption is requested.
-    ///
-    /// JSON: `isEndToEndEncryptionEnabled`.
+    #[json("isEndToEndEncryptionEnabled")]
     pub is_end_to_end_encryption_enabled: ::std::option::Option<bool>,
     /// Whether joining and leaving is announced.
-    ///
-    /// JSON: `isEntryExitAnnounced`.
+    #[json("isEntryExitAnnounced")]
     pub is_entry_exit_announced: ::std::option::Option<bool>,
     /// Joining details as text or HTML. Read-only.
-    ///
-    /// JSON: `joinInformation`.
+    #[json("joinInformation")]
     pub join_information: ::std::option::Option<ItemBody>,
     /// Meeting ID and passcode settings.
-    ///
-    /// JSON: `joinMeetingIdSettings`.
+    #[json("joinMeetingIdSettings")]
     pub join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings>,
     /// The URL people open to join. Read-only.
-    ///
-    /// JSON: `joinWebUrl`.
+    #[json("joinWebUrl")]
     pub join_web_url: ::std::option::Option<::std::string::String>,
     /// Who skips the lobby.
-    ///
-    /// JSON: `lobbyBypassSettings`.
+    #[json("lobbyBypassSettings")]
     pub lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings>,
     /// Web page where the organizer changes meeting options. Read-only.
-    ///
-    /// JSON: `meetingOptionsWebUrl`.
+    #[json("meetingOptionsWebUrl")]
     pub meeting_options_web_url: ::std::option::Option<::std::string::String>,
     /// Language tag of the language spoken in the meeting.
-    ///
-    /// JSON: `meetingSpokenLanguageTag`.
+    #[json("meetingSpokenLanguageTag")]
     pub meeting_spoken_language_tag: ::std::option::Option<::std::string::String>,
     /// The kind of meeting.
-    ///
-    /// JSON: `meetingType`.
+    #[json("meetingType")]
     pub meeting_type: ::std::option::Option<OnlineMeetingType>,
     /// Whether recording starts by itself when the meeting starts.
-    ///
-    /// JSON: `recordAutomatically`.
+    #[json("recordAutomatically")]
     pub record_automatically: ::std::option::Option<bool>,
     /// The meeting's sensitivity label.
-    ///
-    /// JSON: `sensitivityLabelAssignment`.
+    #[json("sensitivityLabelAssignment")]
     pub sensitivity_label_assignment: ::std::option::Option<
         OnlineMeetingSensitivityLabelAssignment,
     >,
     /// How much chat history new participants see.
-    ///
-    /// JSON: `shareMeetingChatHistoryDefault`.
+    #[json("shareMeetingChatHistoryDefault")]
     pub share_meeting_chat_history_default: ::std::option::Option<
         MeetingChatHistoryDefaultMode,
     >,
     /// The meeting's subject line.
-    ///
-    /// JSON: `subject`.
+    #[json("subject")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Video teleconferencing identifier. Read-only.
-    ///
-    /// JSON: `videoTeleconferenceId`.
+    #[json("videoTeleconferenceId")]
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
     /// Watermarking of shared content and video.
-    ///
-    /// JSON: `watermarkProtection`.
+    #[json("watermarkProtection")]
     pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
     /// Attendance reports, one per occurrence. Read-only.
-    ///
-    /// JSON: `attendanceReports`.
+    #[json("attendanceReports")]
     pub attendance_reports: ::std::option::Option<
         ::std::vec::Vec<MeetingAttendanceReport>,
     >,
     /// Attendee report of a Teams live event. Read-only.
-    ///
-    /// JSON: `attendeeReport`.
+    #[json("attendeeReport")]
     pub attendee_report: ::std::option::Option<crate::types::Base64Url>,
     /// Settings used when the meeting is a Teams live event.
-    ///
-    /// JSON: `broadcastSettings`.
+    #[json("broadcastSettings")]
     pub broadcast_settings: ::std::option::Option<BroadcastMeetingSettings>,
     /// When the meeting was created. Read-only.
-    ///
-    /// JSON: `creationDateTime`.
+    #[json("creationDateTime")]
     pub creation_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// When the meeting ends.
-    ///
-    /// JSON: `endDateTime`.
+    #[json("endDateTime")]
     pub end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// The caller's own identifier, set through createOrGet.
-    ///
-    /// JSON: `externalId`.
+    #[json("externalId")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Whether the meeting is a Teams live event.
-    ///
-    /// JSON: `isBroadcast`.
+    #[json("isBroadcast")]
     pub is_broadcast: ::std::option::Option<bool>,
     /// The Teams custom meeting template the meeting was made from.
-    ///
-    /// JSON: `meetingTemplateId`.
+    #[json("meetingTemplateId")]
     pub meeting_template_id: ::std::option::Option<::std::string::String>,
     /// The organizer and attendees.
-    ///
-    /// JSON: `participants`.
+    #[json("participants")]
     pub participants: ::std::option::Option<MeetingParticipants>,
     /// When the meeting starts.
-    ///
-    /// JSON: `startDateTime`.
+    #[json("startDateTime")]
     pub start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Recordings of the meeting. Read-only.
-    ///
-    /// JSON: `recordings`.
+    #[json("recordings")]
     pub recordings: ::std::option::Option<::std::vec::Vec<CallRecording>>,
     /// Transcripts of the meeting. Read-only.
-    ///
-    /// JSON: `transcripts`.
+    #[json("transcripts")]
     pub transcripts: ::std::option::Option<::std::vec::Vec<CallTranscript>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl ::serde::Serialize for OnlineMeeting {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_attendee_to_enable_camera
-        {
-            __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
-        {
-            __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
-            __map.serialize_entry("allowBreakoutRooms", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_copying_and_sharing_meeting_content
-        {
-            __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
-            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
-            __map.serialize_entry("allowedPresenters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_live_share {
-            __map.serialize_entry("allowLiveShare", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
-            __map.serialize_entry("allowMeetingChat", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_participants_to_change_name
-        {
-            __map.serialize_entry("allowParticipantsToChangeName", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
-            __map.serialize_entry("allowPowerPointSharing", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_recording {
-            __map.serialize_entry("allowRecording", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_teamwork_reactions {
-            __map.serialize_entry("allowTeamworkReactions", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_transcription {
-            __map.serialize_entry("allowTranscription", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
-            __map.serialize_entry("allowWhiteboard", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
-            __map.serialize_entry("audioConferencing", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.chat_info {
-            __map.serialize_entry("chatInfo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.chat_restrictions {
-            __map.serialize_entry("chatRestrictions", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.cloud_video_interop_info {
-            __map.serialize_entry("cloudVideoInteropInfo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
-            __map.serialize_entry("expiryDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_end_to_end_encryption_enabled
-        {
-            __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
-            __map.serialize_entry("isEntryExitAnnounced", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_information {
-            __map.serialize_entry("joinInformation", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_meeting_id_settings {
-            __map.serialize_entry("joinMeetingIdSettings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_web_url {
-            __map.serialize_entry("joinWebUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.lobby_bypass_settings {
-            __map.serialize_entry("lobbyBypassSettings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_options_web_url {
-            __map.serialize_entry("meetingOptionsWebUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_spoken_language_tag {
-            __map.serialize_entry("meetingSpokenLanguageTag", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_type {
-            __map.serialize_entry("meetingType", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.record_automatically {
-            __map.serialize_entry("recordAutomatically", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
-        {
-            __map.serialize_entry("sensitivityLabelAssignment", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .share_meeting_chat_history_default
-        {
-            __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.subject {
-            __map.serialize_entry("subject", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
-            __map.serialize_entry("videoTeleconferenceId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.watermark_protection {
-            __map.serialize_entry("watermarkProtection", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
-            __map.serialize_entry("attendanceReports", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendee_report {
-            __map.serialize_entry("attendeeReport", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.broadcast_settings {
-            __map.serialize_entry("broadcastSettings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.creation_date_time {
-            __map.serialize_entry("creationDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.end_date_time {
-            __map.serialize_entry("endDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.external_id {
-            __map.serialize_entry("externalId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_broadcast {
-            __map.serialize_entry("isBroadcast", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_template_id {
-            __map.serialize_entry("meetingTemplateId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.participants {
-            __map.serialize_entry("participants", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.start_date_time {
-            __map.serialize_entry("startDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.recordings {
-            __map.serialize_entry("recordings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.transcripts {
-            __map.serialize_entry("transcripts", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OnlineMeeting;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.onlineMeeting` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OnlineMeeting, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
-                    bool,
-                > = ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<
-                    AllowedLobbyAdmitterRoles,
-                > = ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<
-                    OnlineMeetingPresenters,
-                > = ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<
-                    MeetingLiveShareOptions,
-                > = ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
-                let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<
-                    CloudVideoInteropInfo,
-                > = ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<
-                    JoinMeetingIdSettings,
-                > = ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<
-                    LobbyBypassSettings,
-                > = ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut sensitivity_label_assignment: ::std::option::Option<
-                    OnlineMeetingSensitivityLabelAssignment,
-                > = ::std::option::Option::None;
-                let mut share_meeting_chat_history_default: ::std::option::Option<
-                    MeetingChatHistoryDefaultMode,
-                > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<
-                    WatermarkProtectionValues,
-                > = ::std::option::Option::None;
-                let mut attendance_reports: ::std::option::Option<
-                    ::std::vec::Vec<MeetingAttendanceReport>,
-                > = ::std::option::Option::None;
-                let mut attendee_report: ::std::option::Option<
-                    crate::types::Base64Url,
-                > = ::std::option::Option::None;
-                let mut broadcast_settings: ::std::option::Option<
-                    BroadcastMeetingSettings,
-                > = ::std::option::Option::None;
-                let mut creation_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut end_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut external_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_broadcast: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut meeting_template_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut participants: ::std::option::Option<MeetingParticipants> = ::std::option::Option::None;
-                let mut start_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut recordings: ::std::option::Option<
-                    ::std::vec::Vec<CallRecording>,
-                > = ::std::option::Option::None;
-                let mut transcripts: ::std::option::Option<
-                    ::std::vec::Vec<CallTranscript>,
-                > = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "allowAttendeeToEnableCamera" => {
-                            allow_attendee_to_enable_camera = __map.next_value()?;
-                        }
-                        "allowAttendeeToEnableMic" => {
-                            allow_attendee_to_enable_mic = __map.next_value()?;
-                        }
-                        "allowBreakoutRooms" => {
-                            allow_breakout_rooms = __map.next_value()?;
-                        }
-                        "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map
-                                .next_value()?;
-                        }
-                        "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = __map.next_value()?;
-                        }
-                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
-                        "allowLiveShare" => allow_live_share = __map.next_value()?,
-                        "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
-                        "allowParticipantsToChangeName" => {
-                            allow_participants_to_change_name = __map.next_value()?;
-                        }
-                        "allowPowerPointSharing" => {
-                            allow_power_point_sharing = __map.next_value()?;
-                        }
-                        "allowRecording" => allow_recording = __map.next_value()?,
-                        "allowTeamworkReactions" => {
-                            allow_teamwork_reactions = __map.next_value()?;
-                        }
-                        "allowTranscription" => allow_transcription = __map.next_value()?,
-                        "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
-                        "audioConferencing" => audio_conferencing = __map.next_value()?,
-                        "chatInfo" => chat_info = __map.next_value()?,
-                        "chatRestrictions" => chat_restrictions = __map.next_value()?,
-                        "cloudVideoInteropInfo" => {
-                            cloud_video_interop_info = __map.next_value()?;
-                        }
-                        "expiryDateTime" => expiry_date_time = __map.next_value()?,
-                        "isEndToEndEncryptionEnabled" => {
-                            is_end_to_end_encryption_enabled = __map.next_value()?;
-                        }
-                        "isEntryExitAnnounced" => {
-                            is_entry_exit_announced = __map.next_value()?;
-                        }
-                        "joinInformation" => join_information = __map.next_value()?,
-                        "joinMeetingIdSettings" => {
-                            join_meeting_id_settings = __map.next_value()?;
-                        }
-                        "joinWebUrl" => join_web_url = __map.next_value()?,
-                        "lobbyBypassSettings" => {
-                            lobby_bypass_settings = __map.next_value()?;
-                        }
-                        "meetingOptionsWebUrl" => {
-                            meeting_options_web_url = __map.next_value()?;
-                        }
-                        "meetingSpokenLanguageTag" => {
-                            meeting_spoken_language_tag = __map.next_value()?;
-                        }
-                        "meetingType" => meeting_type = __map.next_value()?,
-                        "recordAutomatically" => {
-                            record_automatically = __map.next_value()?;
-                        }
-                        "sensitivityLabelAssignment" => {
-                            sensitivity_label_assignment = __map.next_value()?;
-                        }
-                        "shareMeetingChatHistoryDefault" => {
-                            share_meeting_chat_history_default = __map.next_value()?;
-                        }
-                        "subject" => subject = __map.next_value()?,
-                        "videoTeleconferenceId" => {
-                            video_teleconference_id = __map.next_value()?;
-                        }
-                        "watermarkProtection" => {
-                            watermark_protection = __map.next_value()?;
-                        }
-                        "attendanceReports" => attendance_reports = __map.next_value()?,
-                        "attendeeReport" => attendee_report = __map.next_value()?,
-                        "broadcastSettings" => broadcast_settings = __map.next_value()?,
-                        "creationDateTime" => creation_date_time = __map.next_value()?,
-                        "endDateTime" => end_date_time = __map.next_value()?,
-                        "externalId" => external_id = __map.next_value()?,
-                        "isBroadcast" => is_broadcast = __map.next_value()?,
-                        "meetingTemplateId" => meeting_template_id = __map.next_value()?,
-                        "participants" => participants = __map.next_value()?,
-                        "startDateTime" => start_date_time = __map.next_value()?,
-                        "recordings" => recordings = __map.next_value()?,
-                        "transcripts" => transcripts = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OnlineMeeting {
-                    id,
-                    odata_type,
-                    allow_attendee_to_enable_camera,
-                    allow_attendee_to_enable_mic,
-                    allow_breakout_rooms,
-                    allow_copying_and_sharing_meeting_content,
-                    allowed_lobby_admitters,
-                    allowed_presenters,
-                    allow_live_share,
-                    allow_meeting_chat,
-                    allow_participants_to_change_name,
-                    allow_power_point_sharing,
-                    allow_recording,
-                    allow_teamwork_reactions,
-                    allow_transcription,
-                    allow_whiteboard,
-                    audio_conferencing,
-                    chat_info,
-                    chat_restrictions,
-                    cloud_video_interop_info,
-                    expiry_date_time,
-                    is_end_to_end_encryption_enabled,
-                    is_entry_exit_announced,
-                    join_information,
-                    join_meeting_id_settings,
-                    join_web_url,
-                    lobby_bypass_settings,
-                    meeting_options_web_url,
-                    meeting_spoken_language_tag,
-                    meeting_type,
-                    record_automatically,
-                    sensitivity_label_assignment,
-                    share_meeting_chat_history_default,
-                    subject,
-                    video_teleconference_id,
-                    watermark_protection,
-                    attendance_reports,
-                    attendee_report,
-                    broadcast_settings,
-                    creation_date_time,
-                    end_date_time,
-                    external_id,
-                    is_broadcast,
-                    meeting_template_id,
-                    participants,
-                    start_date_time,
-                    recordings,
-                    transcripts,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
 /// What every kind of online meeting has in common.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.onlineMeetingBase")]
 pub struct OnlineMeetingBase {
     /// The resource's identifier. Read-only.
-    ///
-    /// JSON: `id`.
+    #[json("id")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.onlineMeetingBase` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether attendees may turn on their cameras.
-    ///
-    /// JSON: `allowAttendeeToEnableCamera`.
+    #[json("allowAttendeeToEnableCamera")]
     pub allow_attendee_to_enable_camera: ::std::option::Option<bool>,
     /// Whether attendees may turn on their microphones.
-    ///
-    /// JSON: `allowAttendeeToEnableMic`.
+    #[json("allowAttendeeToEnableMic")]
     pub allow_attendee_to_enable_mic: ::std::option::Option<bool>,
     /// Whether breakout rooms may be used.
-    ///
-    /// JSON: `allowBreakoutRooms`.
+    #[json("allowBreakoutRooms")]
     pub allow_breakout_rooms: ::std::option::Option<bool>,
     /// Whether meeting content may be copied and shared.
-    ///
-    /// JSON: `allowCopyingAndSharingMeetingContent`.
+    #[json("allowCopyingAndSharingMeetingContent")]
     pub allow_copying_and_sharing_meeting_content: ::std::option::Option<bool>,
     /// Who may admit people from the lobby.
-    ///
-    /// JSON: `allowedLobbyAdmitters`.
+    #[json("allowedLobbyAdmitters")]
     pub allowed_lobby_admitters: ::std::option::Option<AllowedLobbyAdmitterRoles>,
     /// Who may present.
-    ///
-    /// JSON: `allowedPresenters`.
+    #[json("allowedPresenters")]
     pub allowed_presenters: ::std::option::Option<OnlineMeetingPresenters>,
     /// Whether Live Share is on.
-    ///
-    /// JSON: `allowLiveShare`.
+    #[json("allowLiveShare")]
     pub allow_live_share: ::std::option::Option<MeetingLiveShareOptions>,
     /// Whether the meeting chat is on, off or limited.
-    ///
-    /// JSON: `allowMeetingChat`.
+    #[json("allowMeetingChat")]
     pub allow_meeting_chat: ::std::option::Option<MeetingChatMode>,
     /// Whether participants may rename themselves.
-    ///
-    /// JSON: `allowParticipantsToChangeName`.
+    #[json("allowParticipantsToChangeName")]
     pub allow_participants_to_change_name: ::std::option::Option<bool>,
     /// Whether PowerPoint Live may be used.
-    ///
-    /// JSON: `allowPowerPointSharing`.
+    #[json("allowPowerPointSharing")]
     pub allow_power_point_sharing: ::std::option::Option<bool>,
     /// Whether the meeting may be recorded.
-    ///
-    /// JSON: `allowRecording`.
+    #[json("allowRecording")]
     pub allow_recording: ::std::option::Option<bool>,
     /// Whether live reactions are on.
-    ///
-    /// JSON: `allowTeamworkReactions`.
+    #[json("allowTeamworkReactions")]
     pub allow_teamwork_reactions: ::std::option::Option<bool>,
     /// Whether the meeting may be transcribed.
-    ///
-    /// JSON: `allowTranscription`.
+    #[json("allowTranscription")]
     pub allow_transcription: ::std::option::Option<bool>,
     /// Whether the whiteboard may be used.
-    ///
-    /// JSON: `allowWhiteboard`.
+    #[json("allowWhiteboard")]
     pub allow_whiteboard: ::std::option::Option<bool>,
     /// Dial-in details. Read-only.
-    ///
-    /// JSON: `audioConferencing`.
+    #[json("audioConferencing")]
     pub audio_conferencing: ::std::option::Option<AudioConferencing>,
     /// The meeting's chat thread. Read-only.
-    ///
-    /// JSON: `chatInfo`.
+    #[json("chatInfo")]
     pub chat_info: ::std::option::Option<ChatInfo>,
     /// Limits on the meeting chat.
-    ///
-    /// JSON: `chatRestrictions`.
+    #[json("chatRestrictions")]
     pub chat_restrictions: ::std::option::Option<ChatRestrictions>,
     /// Joining details for third-party video systems. Read-only.
-    ///
-    /// JSON: `cloudVideoInteropInfo`.
+    #[json("cloudVideoInteropInfo")]
     pub cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo>,
     /// When the meeting expires.
-    ///
-    /// JSON: `expiryDateTime`.
+    #[json("expiryDateTime")]
     pub expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Whether end-to-end encryption is requested.
-    ///
-    /// JSON: `isEndToEndEncryptionEnabled`.
+    #[json("isEndToEndEncryptionEnabled")]
     pub is_end_to_end_encryption_enabled: ::std::option::Option<bool>,
     /// Whether joining and leaving is announced.
-    ///
-    /// JSON: `isEntryExitAnnounced`.
+    #[json("isEntryExitAnnounced")]
     pub is_entry_exit_announced: ::std::option::Option<bool>,
     /// Joining details as text or HTML. Read-only.
-    ///
-    /// JSON: `joinInformation`.
+    #[json("joinInformation")]
     pub join_information: ::std::option::Option<ItemBody>,
     /// Meeting ID and passcode settings.
-    ///
-    /// JSON: `joinMeetingIdSettings`.
+    #[json("joinMeetingIdSettings")]
     pub join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings>,
     /// The URL people open to join. Read-only.
-    ///
-    /// JSON: `joinWebUrl`.
+    #[json("joinWebUrl")]
     pub join_web_url: ::std::option::Option<::std::string::String>,
     /// Who skips the lobby.
-    ///
-    /// JSON: `lobbyBypassSettings`.
+    #[json("lobbyBypassSettings")]
     pub lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings>,
     /// Web page where the organizer changes meeting options. Read-only.
-    ///
-    /// JSON: `meetingOptionsWebUrl`.
+    #[json("meetingOptionsWebUrl")]
     pub meeting_options_web_url: ::std::option::Option<::std::string::String>,
     /// Language tag of the language spoken in the meeting.
-    ///
-    /// JSON: `meetingSpokenLanguageTag`.
+    #[json("meetingSpokenLanguageTag")]
     pub meeting_spoken_language_tag: ::std::option::Option<::std::string::String>,
     /// The kind of meeting.
-    ///
-    /// JSON: `meetingType`.
+    #[json("meetingType")]
     pub meeting_type: ::std::option::Option<OnlineMeetingType>,
     /// Whether recording starts by itself when the meeting starts.
-    ///
-    /// JSON: `recordAutomatically`.
+    #[json("recordAutomatically")]
     pub record_automatically: ::std::option::Option<bool>,
     /// The meeting's sensitivity label.
-    ///
-    /// JSON: `sensitivityLabelAssignment`.
+    #[json("sensitivityLabelAssignment")]
     pub sensitivity_label_assignment: ::std::option::Option<
         OnlineMeetingSensitivityLabelAssignment,
     >,
     /// How much chat history new participants see.
-    ///
-    /// JSON: `shareMeetingChatHistoryDefault`.
+    #[json("shareMeetingChatHistoryDefault")]
     pub share_meeting_chat_history_default: ::std::option::Option<
         MeetingChatHistoryDefaultMode,
     >,
     /// The meeting's subject line.
-    ///
-    /// JSON: `subject`.
+    #[json("subject")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Video teleconferencing identifier. Read-only.
-    ///
-    /// JSON: `videoTeleconferenceId`.
+    #[json("videoTeleconferenceId")]
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
     /// Watermarking of shared content and video.
-    ///
-    /// JSON: `watermarkProtection`.
+    #[json("watermarkProtection")]
     pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
     /// Attendance reports, one per occurrence. Read-only.
-    ///
-    /// JSON: `attendanceReports`.
+    #[json("attendanceReports")]
     pub attendance_reports: ::std::option::Option<
         ::std::vec::Vec<MeetingAttendanceReport>,
     >,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for OnlineMeetingBase {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_attendee_to_enable_camera
-        {
-            __map.serialize_entry("allowAttendeeToEnableCamera", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_attendee_to_enable_mic
-        {
-            __map.serialize_entry("allowAttendeeToEnableMic", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_breakout_rooms {
-            __map.serialize_entry("allowBreakoutRooms", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_copying_and_sharing_meeting_content
-        {
-            __map.serialize_entry("allowCopyingAndSharingMeetingContent", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_lobby_admitters {
-            __map.serialize_entry("allowedLobbyAdmitters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allowed_presenters {
-            __map.serialize_entry("allowedPresenters", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_live_share {
-            __map.serialize_entry("allowLiveShare", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_meeting_chat {
-            __map.serialize_entry("allowMeetingChat", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .allow_participants_to_change_name
-        {
-            __map.serialize_entry("allowParticipantsToChangeName", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_power_point_sharing {
-            __map.serialize_entry("allowPowerPointSharing", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_recording {
-            __map.serialize_entry("allowRecording", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_teamwork_reactions {
-            __map.serialize_entry("allowTeamworkReactions", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_transcription {
-            __map.serialize_entry("allowTranscription", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.allow_whiteboard {
-            __map.serialize_entry("allowWhiteboard", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.audio_conferencing {
-            __map.serialize_entry("audioConferencing", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.chat_info {
-            __map.serialize_entry("chatInfo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.chat_restrictions {
-            __map.serialize_entry("chatRestrictions", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.cloud_video_interop_info {
-            __map.serialize_entry("cloudVideoInteropInfo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.expiry_date_time {
-            __map.serialize_entry("expiryDateTime", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .is_end_to_end_encryption_enabled
-        {
-            __map.serialize_entry("isEndToEndEncryptionEnabled", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_entry_exit_announced {
-            __map.serialize_entry("isEntryExitAnnounced", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_information {
-            __map.serialize_entry("joinInformation", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_meeting_id_settings {
-            __map.serialize_entry("joinMeetingIdSettings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.join_web_url {
-            __map.serialize_entry("joinWebUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.lobby_bypass_settings {
-            __map.serialize_entry("lobbyBypassSettings", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_options_web_url {
-            __map.serialize_entry("meetingOptionsWebUrl", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_spoken_language_tag {
-            __map.serialize_entry("meetingSpokenLanguageTag", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.meeting_type {
-            __map.serialize_entry("meetingType", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.record_automatically {
-            __map.serialize_entry("recordAutomatically", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_assignment
-        {
-            __map.serialize_entry("sensitivityLabelAssignment", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self
-            .share_meeting_chat_history_default
-        {
-            __map.serialize_entry("shareMeetingChatHistoryDefault", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.subject {
-            __map.serialize_entry("subject", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.video_teleconference_id {
-            __map.serialize_entry("videoTeleconferenceId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.watermark_protection {
-            __map.serialize_entry("watermarkProtection", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.attendance_reports {
-            __map.serialize_entry("attendanceReports", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeetingBase {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OnlineMeetingBase;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.onlineMeetingBase` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OnlineMeetingBase, __A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_camera: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_attendee_to_enable_mic: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_breakout_rooms: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_copying_and_sharing_meeting_content: ::std::option::Option<
-                    bool,
-                > = ::std::option::Option::None;
-                let mut allowed_lobby_admitters: ::std::option::Option<
-                    AllowedLobbyAdmitterRoles,
-                > = ::std::option::Option::None;
-                let mut allowed_presenters: ::std::option::Option<
-                    OnlineMeetingPresenters,
-                > = ::std::option::Option::None;
-                let mut allow_live_share: ::std::option::Option<
-                    MeetingLiveShareOptions,
-                > = ::std::option::Option::None;
-                let mut allow_meeting_chat: ::std::option::Option<MeetingChatMode> = ::std::option::Option::None;
-                let mut allow_participants_to_change_name: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_power_point_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_recording: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_teamwork_reactions: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_transcription: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut allow_whiteboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut audio_conferencing: ::std::option::Option<AudioConferencing> = ::std::option::Option::None;
-                let mut chat_info: ::std::option::Option<ChatInfo> = ::std::option::Option::None;
-                let mut chat_restrictions: ::std::option::Option<ChatRestrictions> = ::std::option::Option::None;
-                let mut cloud_video_interop_info: ::std::option::Option<
-                    CloudVideoInteropInfo,
-                > = ::std::option::Option::None;
-                let mut expiry_date_time: ::std::option::Option<
-                    crate::types::DateTimeOffset,
-                > = ::std::option::Option::None;
-                let mut is_end_to_end_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_entry_exit_announced: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut join_information: ::std::option::Option<ItemBody> = ::std::option::Option::None;
-                let mut join_meeting_id_settings: ::std::option::Option<
-                    JoinMeetingIdSettings,
-                > = ::std::option::Option::None;
-                let mut join_web_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut lobby_bypass_settings: ::std::option::Option<
-                    LobbyBypassSettings,
-                > = ::std::option::Option::None;
-                let mut meeting_options_web_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_spoken_language_tag: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut meeting_type: ::std::option::Option<OnlineMeetingType> = ::std::option::Option::None;
-                let mut record_automatically: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut sensitivity_label_assignment: ::std::option::Option<
-                    OnlineMeetingSensitivityLabelAssignment,
-                > = ::std::option::Option::None;
-                let mut share_meeting_chat_history_default: ::std::option::Option<
-                    MeetingChatHistoryDefaultMode,
-                > = ::std::option::Option::None;
-                let mut subject: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut video_teleconference_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut watermark_protection: ::std::option::Option<
-                    WatermarkProtectionValues,
-                > = ::std::option::Option::None;
-                let mut attendance_reports: ::std::option::Option<
-                    ::std::vec::Vec<MeetingAttendanceReport>,
-                > = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        "allowAttendeeToEnableCamera" => {
-                            allow_attendee_to_enable_camera = __map.next_value()?;
-                        }
-                        "allowAttendeeToEnableMic" => {
-                            allow_attendee_to_enable_mic = __map.next_value()?;
-                        }
-                        "allowBreakoutRooms" => {
-                            allow_breakout_rooms = __map.next_value()?;
-                        }
-                        "allowCopyingAndSharingMeetingContent" => {
-                            allow_copying_and_sharing_meeting_content = __map
-                                .next_value()?;
-                        }
-                        "allowedLobbyAdmitters" => {
-                            allowed_lobby_admitters = __map.next_value()?;
-                        }
-                        "allowedPresenters" => allowed_presenters = __map.next_value()?,
-                        "allowLiveShare" => allow_live_share = __map.next_value()?,
-                        "allowMeetingChat" => allow_meeting_chat = __map.next_value()?,
-                        "allowParticipantsToChangeName" => {
-                            allow_participants_to_change_name = __map.next_value()?;
-                        }
-                        "allowPowerPointSharing" => {
-                            allow_power_point_sharing = __map.next_value()?;
-                        }
-                        "allowRecording" => allow_recording = __map.next_value()?,
-                        "allowTeamworkReactions" => {
-                            allow_teamwork_reactions = __map.next_value()?;
-                        }
-                        "allowTranscription" => allow_transcription = __map.next_value()?,
-                        "allowWhiteboard" => allow_whiteboard = __map.next_value()?,
-                        "audioConferencing" => audio_conferencing = __map.next_value()?,
-                        "chatInfo" => chat_info = __map.next_value()?,
-                        "chatRestrictions" => chat_restrictions = __map.next_value()?,
-                        "cloudVideoInteropInfo" => {
-                            cloud_video_interop_info = __map.next_value()?;
-                        }
-                        "expiryDateTime" => expiry_date_time = __map.next_value()?,
-                        "isEndToEndEncryptionEnabled" => {
-                            is_end_to_end_encryption_enabled = __map.next_value()?;
-                        }
-                        "isEntryExitAnnounced" => {
-                            is_entry_exit_announced = __map.next_value()?;
-                        }
-                        "joinInformation" => join_information = __map.next_value()?,
-                        "joinMeetingIdSettings" => {
-                            join_meeting_id_settings = __map.next_value()?;
-                        }
-                        "joinWebUrl" => join_web_url = __map.next_value()?,
-                        "lobbyBypassSettings" => {
-                            lobby_bypass_settings = __map.next_value()?;
-                        }
-                        "meetingOptionsWebUrl" => {
-                            meeting_options_web_url = __map.next_value()?;
-                        }
-                        "meetingSpokenLanguageTag" => {
-                            meeting_spoken_language_tag = __map.next_value()?;
-                        }
-                        "meetingType" => meeting_type = __map.next_value()?,
-                        "recordAutomatically" => {
-                            record_automatically = __map.next_value()?;
-                        }
-                        "sensitivityLabelAssignment" => {
-                            sensitivity_label_assignment = __map.next_value()?;
-                        }
-                        "shareMeetingChatHistoryDefault" => {
-                            share_meeting_chat_history_default = __map.next_value()?;
-                        }
-                        "subject" => subject = __map.next_value()?,
-                        "videoTeleconferenceId" => {
-                            video_teleconference_id = __map.next_value()?;
-                        }
-                        "watermarkProtection" => {
-                            watermark_protection = __map.next_value()?;
-                        }
-                        "attendanceReports" => attendance_reports = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OnlineMeetingBase {
-                    id,
-                    odata_type,
-                    allow_attendee_to_enable_camera,
-                    allow_attendee_to_enable_mic,
-                    allow_breakout_rooms,
-                    allow_copying_and_sharing_meeting_content,
-                    allowed_lobby_admitters,
-                    allowed_presenters,
-                    allow_live_share,
-                    allow_meeting_chat,
-                    allow_participants_to_change_name,
-                    allow_power_point_sharing,
-                    allow_recording,
-                    allow_teamwork_reactions,
-                    allow_transcription,
-                    allow_whiteboard,
-                    audio_conferencing,
-                    chat_info,
-                    chat_restrictions,
-                    cloud_video_interop_info,
-                    expiry_date_time,
-                    is_end_to_end_encryption_enabled,
-                    is_entry_exit_announced,
-                    join_information,
-                    join_meeting_id_settings,
-                    join_web_url,
-                    lobby_bypass_settings,
-                    meeting_options_web_url,
-                    meeting_spoken_language_tag,
-                    meeting_type,
-                    record_automatically,
-                    sensitivity_label_assignment,
-                    share_meeting_chat_history_default,
-                    subject,
-                    video_teleconference_id,
-                    watermark_protection,
-                    attendance_reports,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Who may present in the meeting.
 ///
 /// Values this crate does not know are kept in [`OnlineMeetingPresenters::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum OnlineMeetingPresenters {
     /// `everyone`
+    #[json("everyone")]
     Everyone,
     /// `organization`
+    #[json("organization")]
     Organization,
     /// `roleIsPresenter`
+    #[json("roleIsPresenter")]
     RoleIsPresenter,
     /// `organizer`
+    #[json("organizer")]
     Organizer,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
-}
-impl OnlineMeetingPresenters {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("everyone", Self::Everyone),
-        ("organization", Self::Organization),
-        ("roleIsPresenter", Self::RoleIsPresenter),
-        ("organizer", Self::Organizer),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::Organization => "organization",
-            Self::RoleIsPresenter => "roleIsPresenter",
-            Self::Organizer => "organizer",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OnlineMeetingPresenters {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for OnlineMeetingPresenters {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnlineMeetingPresenters {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeetingPresenters {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
 }
 /// The role a participant has in the meeting.
 ///
 /// Values this crate does not know are kept in [`OnlineMeetingRole::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum OnlineMeetingRole {
     /// `attendee`
+    #[json("attendee")]
     Attendee,
     /// `presenter`
+    #[json("presenter")]
     Presenter,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// `producer`
+    #[json("producer")]
     Producer,
     /// `coorganizer`
+    #[json("coorganizer")]
     Coorganizer,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl OnlineMeetingRole {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("attendee", Self::Attendee),
-        ("presenter", Self::Presenter),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-        ("producer", Self::Producer),
-        ("coorganizer", Self::Coorganizer),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Attendee => "attendee",
-            Self::Presenter => "presenter",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Producer => "producer",
-            Self::Coorganizer => "coorganizer",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OnlineMeetingRole {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for OnlineMeetingRole {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnlineMeetingRole {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeetingRole {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// The sensitivity label applied to a meeting.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.onlineMeetingSensitivityLabelAssignment")]
 pub struct OnlineMeetingSensitivityLabelAssignment {
     /// Identifier of the sensitivity label.
-    ///
-    /// JSON: `sensitivityLabelId`.
+    #[json("sensitivityLabelId")]
     pub sensitivity_label_id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.onlineMeetingSensitivityLabelAssignment` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for OnlineMeetingSensitivityLabelAssignment {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.sensitivity_label_id {
-            __map.serialize_entry("sensitivityLabelId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OnlineMeetingSensitivityLabelAssignment;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.onlineMeetingSensitivityLabelAssignment` object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<
-                OnlineMeetingSensitivityLabelAssignment,
-                __A::Error,
-            > {
-                let mut sensitivity_label_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "sensitivityLabelId" => {
-                            sensitivity_label_id = __map.next_value()?;
-                        }
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OnlineMeetingSensitivityLabelAssignment {
-                    sensitivity_label_id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// The kind of meeting.
 ///
 /// Values this crate does not know are kept in [`OnlineMeetingType::Other`] and written back unchanged; known values are recognised in any ASCII case.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
 #[non_exhaustive]
 pub enum OnlineMeetingType {
     /// `adhoc`
+    #[json("adhoc")]
     Adhoc,
     /// `scheduled`
+    #[json("scheduled")]
     Scheduled,
     /// `recurring`
+    #[json("recurring")]
     Recurring,
     /// `broadcast`
+    #[json("broadcast")]
     Broadcast,
     /// `meetnow`
+    #[json("meetnow")]
     Meetnow,
     /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
     UnknownFutureValue,
     /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
     Other(::std::string::String),
 }
-impl OnlineMeetingType {
-    /// Every known member with its JSON value, in the spec's order.
-    pub const KNOWN: &'static [(&'static str, Self)] = &[
-        ("adhoc", Self::Adhoc),
-        ("scheduled", Self::Scheduled),
-        ("recurring", Self::Recurring),
-        ("broadcast", Self::Broadcast),
-        ("meetnow", Self::Meetnow),
-        ("unknownFutureValue", Self::UnknownFutureValue),
-    ];
-    /// The value as Graph writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adhoc => "adhoc",
-            Self::Scheduled => "scheduled",
-            Self::Recurring => "recurring",
-            Self::Broadcast => "broadcast",
-            Self::Meetnow => "meetnow",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(__value) => __value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OnlineMeetingType {
-    fn from(__value: &str) -> Self {
-        crate::types::known_member(Self::KNOWN, __value)
-            .unwrap_or_else(|| Self::Other(__value.to_owned()))
-    }
-}
-impl ::std::fmt::Display for OnlineMeetingType {
-    fn fmt(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        __f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnlineMeetingType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        __serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnlineMeetingType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let __text = <crate::types::Key<
-            'de,
-        > as ::serde::Deserialize>::deserialize(__deserializer)?;
-        ::std::result::Result::Ok(Self::from(__text.as_str()))
-    }
-}
 /// Links a meeting to an event in another system.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.virtualEventExternalInformation")]
 pub struct VirtualEventExternalInformation {
     /// Identifier of the external application.
-    ///
-    /// JSON: `applicationId`.
+    #[json("applicationId")]
     pub application_id: ::std::option::Option<::std::string::String>,
     /// The event's identifier in the external application.
-    ///
-    /// JSON: `externalEventId`.
+    #[json("externalEventId")]
     pub external_event_id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.virtualEventExternalInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for VirtualEventExternalInformation {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.application_id {
-            __map.serialize_entry("applicationId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.external_event_id {
-            __map.serialize_entry("externalEventId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalInformation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VirtualEventExternalInformation;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.virtualEventExternalInformation` object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<VirtualEventExternalInformation, __A::Error> {
-                let mut application_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut external_event_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "applicationId" => application_id = __map.next_value()?,
-                        "externalEventId" => external_event_id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(VirtualEventExternalInformation {
-                    application_id,
-                    external_event_id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// How an attendee registered through an external system.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.virtualEventExternalRegistrationInformation")]
 pub struct VirtualEventExternalRegistrationInformation {
     /// Where the registration came from.
-    ///
-    /// JSON: `referrer`.
+    #[json("referrer")]
     pub referrer: ::std::option::Option<::std::string::String>,
     /// The registration's identifier in the external system.
-    ///
-    /// JSON: `registrationId`.
+    #[json("registrationId")]
     pub registration_id: ::std::option::Option<::std::string::String>,
     /// The OData type of the value: `#microsoft.graph.virtualEventExternalRegistrationInformation` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for VirtualEventExternalRegistrationInformation {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self.referrer {
-            __map.serialize_entry("referrer", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.registration_id {
-            __map.serialize_entry("registrationId", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualEventExternalRegistrationInformation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VirtualEventExternalRegistrationInformation;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str(
-                    "a `microsoft.graph.virtualEventExternalRegistrationInformation` object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<
-                VirtualEventExternalRegistrationInformation,
-                __A::Error,
-            > {
-                let mut referrer: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut registration_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "referrer" => referrer = __map.next_value()?,
-                        "registrationId" => registration_id = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(VirtualEventExternalRegistrationInformation {
-                    referrer,
-                    registration_id,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }
 /// Which meeting content carries a watermark.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.watermarkProtectionValues")]
 pub struct WatermarkProtectionValues {
     /// Whether shared content is watermarked.
-    ///
-    /// JSON: `isEnabledForContentSharing`.
+    #[json("isEnabledForContentSharing")]
     pub is_enabled_for_content_sharing: ::std::option::Option<bool>,
     /// Whether video is watermarked.
-    ///
-    /// JSON: `isEnabledForVideo`.
+    #[json("isEnabledForVideo")]
     pub is_enabled_for_video: ::std::option::Option<bool>,
     /// The OData type of the value: `#microsoft.graph.watermarkProtectionValues` for this type. Needed only where a base type is expected; left out, it is not sent.
-    ///
-    /// JSON: `@odata.type`.
+    #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
-}
-impl ::serde::Serialize for WatermarkProtectionValues {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        __serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(__value) = &self
-            .is_enabled_for_content_sharing
-        {
-            __map.serialize_entry("isEnabledForContentSharing", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.is_enabled_for_video {
-            __map.serialize_entry("isEnabledForVideo", __value)?;
-        }
-        if let ::std::option::Option::Some(__value) = &self.odata_type {
-            __map.serialize_entry("@odata.type", __value)?;
-        }
-        for (__key, __value) in &self.additional_properties {
-            __map.serialize_entry(__key, __value)?;
-        }
-        __map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        __deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WatermarkProtectionValues;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                __f.write_str("a `microsoft.graph.watermarkProtectionValues` object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<WatermarkProtectionValues, __A::Error> {
-                let mut is_enabled_for_content_sharing: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_enabled_for_video: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut odata_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __additional = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::types::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isEnabledForContentSharing" => {
-                            is_enabled_for_content_sharing = __map.next_value()?;
-                        }
-                        "isEnabledForVideo" => is_enabled_for_video = __map.next_value()?,
-                        "@odata.type" => odata_type = __map.next_value()?,
-                        _ => {
-                            __additional
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(WatermarkProtectionValues {
-                    is_enabled_for_content_sharing,
-                    is_enabled_for_video,
-                    odata_type,
-                    additional_properties: __additional,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
 }

@@ -1,0 +1,183 @@
+//! `#[derive(Object)]`: a struct's serde through `crate::types::Object`, which unions use too
+//! (to read a derived type once its `@odata.type` is known, and to write it with one).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident};
+
+use crate::attrs::{self, Json};
+
+/// A declared property.
+struct Property<'a> {
+    ident: &'a Ident,
+    json: String,
+    optional: bool,
+}
+
+pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let name = &input.ident;
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "Object takes no generics",
+        ));
+    }
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(input, "Object is for structs"));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(input, "Object needs named fields"));
+    };
+    let origin = match attrs::json(&input.attrs)? {
+        Some(Json::Name(origin)) => origin,
+        _ => name.to_string(),
+    };
+    let expecting = format!("a `{origin}` object");
+    let mut properties = Vec::new();
+    let mut other = None;
+    for field in &named.named {
+        let ident = field.ident.as_ref().expect("named fields have names");
+        match attrs::json(&field.attrs)? {
+            Some(Json::Name(json)) => properties.push(Property {
+                ident,
+                json,
+                optional: attrs::is_option(&field.ty),
+            }),
+            Some(Json::Other) if other.is_none() => other = Some(ident),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    field,
+                    "each field needs #[json(\"name\")], and one #[json(other)] keeps the rest",
+                ))
+            }
+        }
+    }
+    let Some(other) = other else {
+        return Err(syn::Error::new_spanned(
+            input,
+            "an Object needs one #[json(other)] map field",
+        ));
+    };
+    let read = read_map(&properties, other);
+    let write = write_map(&properties, other);
+    Ok(quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                crate::types::Object::write_map(self, ::std::option::Option::None, __serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(__deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                __deserializer.deserialize_map(crate::types::ObjectVisitor::<Self>::new(#expecting))
+            }
+        }
+        impl crate::types::Object for #name {
+            #read
+            #write
+        }
+    })
+}
+
+fn read_map(properties: &[Property], other: &Ident) -> TokenStream {
+    let odata = properties.iter().find(|p| p.json == "@odata.type");
+    let locals = properties.iter().map(|p| {
+        let ident = p.ident;
+        match odata {
+            Some(o) if o.ident == ident => quote!(let mut #ident = __odata_type;),
+            _ => quote!(let mut #ident = ::std::option::Option::None;),
+        }
+    });
+    let keep_tag = odata.is_none().then(|| {
+        quote! {
+            if let ::std::option::Option::Some(__tag) = __odata_type {
+                __other.insert("@odata.type".into(), ::serde_json::Value::String(__tag));
+            }
+        }
+    });
+    let arms = properties.iter().map(|p| {
+        let (ident, key) = (p.ident, &p.json);
+        if p.optional {
+            quote!(#key => #ident = __map.next_value()?,)
+        } else {
+            quote!(#key => #ident = ::std::option::Option::Some(__map.next_value()?),)
+        }
+    });
+    let inits = properties.iter().map(|p| {
+        let (ident, key) = (p.ident, &p.json);
+        if p.optional {
+            quote!(#ident,)
+        } else {
+            quote!(#ident: #ident.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#key))?,)
+        }
+    });
+    quote! {
+        fn read_map<'de, __A: ::serde::de::MapAccess<'de>>(
+            __odata_type: ::std::option::Option<::std::string::String>,
+            mut __map: __A,
+        ) -> ::std::result::Result<Self, __A::Error> {
+            #(#locals)*
+            let mut __other = ::serde_json::Map::new();
+            #keep_tag
+            while let ::std::option::Option::Some(__key) = __map.next_key::<crate::types::Key<'de>>()? {
+                match __key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        __other.insert(__key.into_string(), __map.next_value()?);
+                    }
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                #(#inits)*
+                #other: __other,
+            })
+        }
+    }
+}
+
+fn write_map(properties: &[Property], other: &Ident) -> TokenStream {
+    let tag = match properties.iter().find(|p| p.json == "@odata.type") {
+        Some(p) => {
+            let ident = p.ident;
+            quote! {
+                if let (::std::option::Option::None, ::std::option::Option::Some(__tag)) = (&self.#ident, __tag) {
+                    __map.serialize_entry("@odata.type", __tag)?;
+                }
+            }
+        }
+        None => quote! {
+            if let ::std::option::Option::Some(__tag) = __tag {
+                if !self.#other.contains_key("@odata.type") {
+                    __map.serialize_entry("@odata.type", __tag)?;
+                }
+            }
+        },
+    };
+    let entries = properties.iter().map(|p| {
+        let (ident, key) = (p.ident, &p.json);
+        if p.optional {
+            quote! {
+                if let ::std::option::Option::Some(__value) = &self.#ident {
+                    __map.serialize_entry(#key, __value)?;
+                }
+            }
+        } else {
+            quote!(__map.serialize_entry(#key, &self.#ident)?;)
+        }
+    });
+    quote! {
+        fn write_map<__S: ::serde::Serializer>(
+            &self,
+            __tag: ::std::option::Option<&str>,
+            __serializer: __S,
+        ) -> ::std::result::Result<__S::Ok, __S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            let mut __map = __serializer.serialize_map(::std::option::Option::None)?;
+            #tag
+            #(#entries)*
+            for (__key, __value) in &self.#other {
+                __map.serialize_entry(__key, __value)?;
+            }
+            __map.end()
+        }
+    }
+}
