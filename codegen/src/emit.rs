@@ -515,7 +515,7 @@ fn outcome_enum(op: &Operation) -> TokenStream {
     });
     let predicates = op.responses.iter().map(|r| {
         let v = ident(&r.variant);
-        let f = ident(&format!("is_{}", crate::names::snake(&r.variant)));
+        let f = ident(&r.predicate);
         let text = format!(" Whether the outcome is [`Self::{}`].", r.variant);
         let pattern = if r.ty.is_some() {
             quote!(Self::#v(_))

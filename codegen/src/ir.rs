@@ -76,8 +76,6 @@ pub enum TypeKind {
 pub struct StructDef {
     /// Fields, base type's first, each in document order.
     pub fields: Vec<Field>,
-    /// The `@odata.type` value that names this type (`#microsoft.graph.onlineMeeting`).
-    pub odata_type: Option<String>,
     /// Whether every field has a default, so that the struct can derive `Default`.
     pub has_default: bool,
 }
@@ -190,8 +188,6 @@ pub struct Operation {
     pub method: String,
     /// The path template as the spec writes it.
     pub path: String,
-    /// The path, split into literal segments and parameters.
-    pub segments: Vec<Segment>,
     /// How a user reaches the operation: `me().online_meetings()` then `name`.
     pub steps: Vec<Step>,
     /// The method that starts the request (`create`, `create_or_get`).
@@ -203,14 +199,10 @@ pub struct Operation {
     pub tail: Vec<Segment>,
     /// Documentation: summary and description.
     pub doc: String,
-    /// Graph's operationId, kept for reference only: names never come from it.
-    pub operation_id: Option<String>,
     /// The request body, if any.
     pub body: Option<Body>,
     /// Success responses, by status.
     pub responses: Vec<Response>,
-    /// The type of error bodies (4XX/5XX/default), if declared.
-    pub error: Option<TypeRef>,
     /// A deprecation note, if the operation is deprecated.
     pub deprecated: Option<String>,
     /// Whether sending it twice has the effect of sending it once (GET, PUT, DELETE, or an
@@ -262,15 +254,13 @@ pub struct Param {
 pub struct Body {
     /// The type sent.
     pub ty: TypeRef,
-    /// Whether the spec requires it.
-    pub required: bool,
     /// Whether the runtime checks it before sending (`x-graph-meetings-validate: true`): the
     /// type implements `crate::request::Validate` by hand.
     pub validate: bool,
 }
 
 /// One success response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Response {
     /// The status code; `2XX`-style ranges are kept as their first code's hundred (200).
     pub status: u16,
@@ -280,6 +270,9 @@ pub struct Response {
     pub doc: String,
     /// The body's type, if there is one.
     pub ty: Option<TypeRef>,
-    /// The outcome variant's name (`x-graph-meetings-variant`, or the status's reason phrase).
+    /// The outcome variant's name (`x-graph-meetings-variant`, or the status's reason phrase),
+    /// unique among the operation's responses.
     pub variant: String,
+    /// The outcome's predicate for this variant (`is_created`).
+    pub predicate: String,
 }

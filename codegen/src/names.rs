@@ -247,6 +247,48 @@ pub fn item_fallback(piece: &str, attempt: usize) -> String {
     }
 }
 
+/// The type of an inline object inside a property: the owner's name and the property's
+/// (`OnlineMeeting` + `chatInfo` -> `OnlineMeetingChatInfo`).
+pub fn inline_type(owner: &str, property: &str) -> String {
+    format!("{owner}{}", camel(property))
+}
+
+/// The type of an inline response body of an operation (`create` -> `CreateResponse`).
+pub fn response_type(operation: &str) -> String {
+    format!("{}Response", camel(operation))
+}
+
+/// The accessor for a parameter segment with no collection before it.
+pub const ITEM_ACCESSOR: &str = "item";
+
+/// The method of an operation on a builder's own path, by HTTP method and whether the path ends
+/// with an item (`{id}`): `create`, `get`, `list`, `update`, `replace`, `delete`.
+pub fn operation_method(http_method: &str, ends_with_item: bool) -> String {
+    match (http_method, ends_with_item) {
+        ("post", _) => "create".into(),
+        ("get", true) => "get".into(),
+        ("get", false) => "list".into(),
+        ("patch", _) => "update".into(),
+        ("put", _) => "replace".into(),
+        ("delete", _) => "delete".into(),
+        (other, _) => snake(other),
+    }
+}
+
+/// The method of a segment with parameters in it (`onlineMeetings(joinWebUrl='{joinWebUrl}')`
+/// -> `online_meetings_with_join_web_url`), from its base method and its parameters' names.
+pub fn with_params(base: &str, params: &[&str]) -> String {
+    if params.is_empty() {
+        return base.to_string();
+    }
+    format!("{base}_with_{}", params.join("_and_"))
+}
+
+/// The predicate of an outcome variant (`Created` -> `is_created`).
+pub fn predicate(variant: &str) -> String {
+    format!("is_{}", snake(variant))
+}
+
 /// The method name of an action segment (`microsoft.graph.createOrGet` -> `create_or_get`).
 pub fn action_method(segment: &str) -> String {
     snake(segment.strip_prefix(GRAPH_NAMESPACE).unwrap_or(segment))
