@@ -20,7 +20,7 @@ mod emit;
 mod load;
 mod lower;
 mod pointer;
-mod render;
+pub mod render;
 pub mod trim;
 
 use std::path::{Path, PathBuf};

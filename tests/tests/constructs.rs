@@ -262,3 +262,44 @@ fn recursive_types_are_boxed_only_where_needed() {
     let _: Option<Vec<Node>> = n.children;
     let _: Option<Box<Pair>> = n.other;
 }
+
+/// Regression: a schema whose Rust name is the one a union would want (`AnyEvent`) used to be
+/// taken for the union of `event`, depending on document order. The union now has a name of its
+/// own, and each position gets the type it declares.
+#[test]
+fn union_name_taken_by_a_schema_gets_a_name_of_its_own() {
+    use union_name_taken::{AnyEvent, AnyEvent2, CalendarView, MeetingEvent};
+    let view: CalendarView = serde_json::from_value(json!({
+        "next": {"@odata.type": "#microsoft.graph.meetingEvent", "subject": "s", "joinUrl": "u"},
+        "tag": {"label": "plain"}
+    }))
+    .unwrap();
+    match view.next {
+        Some(AnyEvent2::MeetingEvent(MeetingEvent { join_url, .. })) => {
+            assert_eq!(join_url.as_deref(), Some("u"))
+        }
+        other => panic!("expected the derived type, got {other:?}"),
+    }
+    let tag: Option<AnyEvent> = view.tag;
+    assert_eq!(tag.and_then(|t| t.label).as_deref(), Some("plain"));
+}
+
+/// Regression: two responses naming the same `x-graph-meetings-variant` used to make two enum
+/// variants of one name, which only rustc rejected. They are now told apart, and each status
+/// reads into its own variant.
+#[test]
+fn repeated_variant_names_are_told_apart() {
+    use variant_names_repeat::{CreateOutcome, Requests, Thing};
+    let request = Requests::detached().things().create(&Thing::default());
+    let parse = |status: u16| {
+        let response = http::Response::builder()
+            .status(status)
+            .body(br#"{"id":"t1"}"#.to_vec())
+            .unwrap();
+        request.parse_response(&response).unwrap()
+    };
+    let existed = parse(200);
+    assert!(existed.is_done() && !existed.is_done2());
+    let made = parse(201);
+    assert!(matches!(&made, CreateOutcome::Done2(t) if t.id.as_deref() == Some("t1")));
+}
