@@ -12,6 +12,7 @@
 //! compare it with what is there. A failure anywhere means nothing is written.
 
 pub mod api;
+pub mod drift;
 pub mod error;
 pub mod ir;
 pub mod names;

@@ -47,6 +47,19 @@ enum Command {
         #[arg(long)]
         expect: Option<PathBuf>,
     },
+    /// Compare a spec with Microsoft's description structurally; fail on any difference that
+    /// the allow-list does not name, or on an allow-list entry that matches nothing.
+    Drift {
+        /// Microsoft's description (for example a trimmed PowerShell module slice).
+        #[arg(long)]
+        upstream: PathBuf,
+        /// The project's spec.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Allowed differences, one `KEY # reason` a line (`KEY*` matches by prefix).
+        #[arg(long)]
+        allow: Option<PathBuf>,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -104,6 +117,50 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Drift {
+            upstream,
+            spec,
+            allow,
+        } => drift(&upstream, &spec, allow.as_deref()),
+    }
+}
+
+/// `cargo xtask drift`: differences no entry allows are printed bare (ready to be copied into
+/// the allow-list), allowed ones after `allowed: `, stale entries on stderr.
+fn drift(upstream: &Path, spec: &Path, allow: Option<&Path>) -> ExitCode {
+    let report = match graph_meetings_codegen::drift::check(upstream, spec, allow) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for (key, entry) in &report.differences {
+        match entry {
+            Some(e) => println!("allowed: {key}  # {}", e.reason),
+            None => println!("{key}"),
+        }
+    }
+    for e in &report.stale {
+        let star = if e.prefix { "*" } else { "" };
+        eprintln!(
+            "stale allow entry (line {}): {}{star} matches no difference",
+            e.line, e.key
+        );
+    }
+    let unallowed = report.unallowed().count();
+    println!(
+        "{} differences between {} and {}: {} allowed, {unallowed} not allowed; {} stale allow entries",
+        report.differences.len(),
+        upstream.display(),
+        spec.display(),
+        report.differences.len() - unallowed,
+        report.stale.len()
+    );
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
