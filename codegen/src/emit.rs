@@ -348,7 +348,12 @@ fn push_pieces(pieces: &[Segment]) -> TokenStream {
             }
             Segment::Param { name, .. } => {
                 let arg = ident(name);
-                quote!(__path.push_param(#arg, #quoted);)
+                let style = if quoted {
+                    quote!(crate::request::ParamStyle::QuotedLiteral)
+                } else {
+                    quote!(crate::request::ParamStyle::Segment)
+                };
+                quote!(__path.push_param(#arg, #style);)
             }
         })
         .collect();
@@ -438,7 +443,11 @@ fn operation_method(op: &Operation) -> TokenStream {
         quote!(let mut __path = self.path.clone(); __path.push_str("/"); #pushes)
     };
     let http_method = ident(&op.method);
-    let idempotent = op.idempotent;
+    let idempotency = if op.idempotent {
+        quote!(crate::request::Idempotency::Idempotent)
+    } else {
+        quote!(crate::request::Idempotency::NotIdempotent)
+    };
     let decode = match &op.outcome {
         Some(outcome) => {
             let o = ident(outcome);
@@ -493,7 +502,7 @@ fn operation_method(op: &Operation) -> TokenStream {
                 ::http::Method::#http_method,
                 __path,
                 #body,
-                #idempotent,
+                #idempotency,
                 #decode,
             )
         }

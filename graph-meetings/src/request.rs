@@ -106,6 +106,27 @@ const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// How [`Path::push_param`] writes a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum ParamStyle {
+    /// A whole path segment (`users/{user-id}`).
+    Segment,
+    /// Inside an OData quoted string literal (`name='{value}'`): `'` is doubled.
+    QuotedLiteral,
+}
+
+/// Whether sending a request twice has the effect of sending it once, which lets the client's
+/// retry policy send it again after a fault that leaves its fate unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum Idempotency {
+    /// GET, PUT, DELETE, or an operation the spec marks `x-graph-meetings-idempotent`.
+    Idempotent,
+    /// Everything else (POST).
+    NotIdempotent,
+}
+
 /// A request path being built, with the first parameter that was refused.
 #[derive(Clone, Debug, Default)]
 #[doc(hidden)]
@@ -123,8 +144,8 @@ impl Path {
     /// Appends `value`, percent-encoded. A whole segment that is empty, `.` or `..` is refused
     /// (URL parsers resolve `..` and `%2E%2E` alike, which would change the route). Inside an
     /// OData quoted literal (`name='{value}'`) a `'` is doubled first, as OData requires.
-    pub fn push_param(&mut self, value: &str, quoted: bool) {
-        if quoted {
+    pub fn push_param(&mut self, value: &str, style: ParamStyle) {
+        if style == ParamStyle::QuotedLiteral {
             let doubled = value.replace('\'', "''");
             self.text.extend(utf8_percent_encode(&doubled, PATH_PARAM));
             return;
@@ -216,7 +237,7 @@ impl<'c, T> Request<'c, T> {
         method: Method,
         path: Path,
         body: Body,
-        idempotent: bool,
+        idempotency: Idempotency,
         decode: Decoder<T>,
     ) -> Self {
         let (body, mut invalid) = match body {
@@ -233,7 +254,7 @@ impl<'c, T> Request<'c, T> {
             path: path.text,
             body,
             headers: HeaderMap::new(),
-            idempotent,
+            idempotent: idempotency == Idempotency::Idempotent,
             decode,
             invalid,
         }
@@ -395,18 +416,18 @@ mod tests {
         ] {
             let mut path = Path::default();
             path.push_str("/users/");
-            path.push_param(value, false);
+            path.push_param(value, ParamStyle::Segment);
             assert_eq!(path.as_str(), format!("/users/{encoded}"));
             assert!(path.invalid.is_none());
         }
         for value in ["", ".", ".."] {
             let mut path = Path::default();
-            path.push_param(value, false);
+            path.push_param(value, ParamStyle::Segment);
             assert!(path.invalid.is_some(), "{value:?} must be refused");
         }
         let mut path = Path::default();
         path.push_str("f(a='");
-        path.push_param("it's", true);
+        path.push_param("it's", ParamStyle::QuotedLiteral);
         assert_eq!(path.as_str(), "f(a='it%27%27s");
     }
 }

@@ -42,7 +42,7 @@ impl<'c> Requests<'c> {
         let mut __path = self.path.clone();
         __path.push_str("/");
         __path.push_str("users/");
-        __path.push_param(user_id, false);
+        __path.push_param(user_id, crate::request::ParamStyle::Segment);
         UserBuilder {
             target: self.target,
             path: __path,
@@ -93,7 +93,7 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
-            false,
+            crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
         )
     }
@@ -119,7 +119,7 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
-            true,
+            crate::request::Idempotency::Idempotent,
             |__status, __body| match __status.as_u16() {
                 200 => {
                     crate::request::decode_json(__status, __body)
@@ -184,7 +184,7 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
-            false,
+            crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
         )
     }
@@ -212,7 +212,7 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
-            true,
+            crate::request::Idempotency::Idempotent,
             |__status, __body| match __status.as_u16() {
                 200 => {
                     crate::request::decode_json(__status, __body)
