@@ -219,6 +219,8 @@ pub fn known_member<T: Clone>(known: &[(&str, T)], value: &str) -> Option<T> {
 /// Generated structs: their serde, written once by `#[derive(Object)]`.
 #[doc(hidden)]
 pub trait Object: Sized {
+    /// The JSON names of the declared properties, in the spec's order.
+    const PROPERTIES: &'static [&'static str];
     /// Reads the properties left in `map`; `odata_type` is an `@odata.type` already read.
     fn read_map<'de, A: de::MapAccess<'de>>(
         odata_type: Option<String>,

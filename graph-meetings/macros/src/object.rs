@@ -58,6 +58,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             "an Object needs one #[json(other)] map field",
         ));
     };
+    let keys = properties.iter().map(|p| &p.json);
     let read = read_map(&properties, other);
     let write = write_map(&properties, other);
     Ok(quote! {
@@ -72,6 +73,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
         impl crate::types::Object for #name {
+            const PROPERTIES: &'static [&'static str] = &[#(#keys),*];
             #read
             #write
         }
