@@ -123,5 +123,40 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// `GRAPH_READ_LOOP=<generated|value|plain>:<n>` reads the response `n` times in a plain loop
+/// and prints the time per read, instead of running criterion: for callgrind
+/// (`valgrind --tool=callgrind target/release/deps/models-*`), whose instruction counts do not
+/// move with the machine's load.
+fn read_loop(spec: &str) {
+    let (which, n) = spec.split_once(':').expect("GRAPH_READ_LOOP=<which>:<n>");
+    let n: u32 = n.parse().expect("a count");
+    let fixture: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
+    let body = fixture["body"].to_string();
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let text = std::hint::black_box(body.as_str());
+        match which {
+            "generated" => drop(std::hint::black_box(
+                serde_json::from_str::<OnlineMeeting>(text).unwrap(),
+            )),
+            "value" => drop(std::hint::black_box(
+                serde_json::from_str::<serde_json::Value>(text).unwrap(),
+            )),
+            "plain" => drop(std::hint::black_box(
+                serde_json::from_str::<Plain>(text).unwrap(),
+            )),
+            other => panic!("unknown reader {other}"),
+        }
+    }
+    println!("{which}: {:?} per read", start.elapsed() / n);
+}
+
 criterion_group!(models, benches);
-criterion_main!(models);
+
+fn main() {
+    if let Ok(spec) = std::env::var("GRAPH_READ_LOOP") {
+        return read_loop(&spec);
+    }
+    models();
+    Criterion::default().configure_from_args().final_summary();
+}

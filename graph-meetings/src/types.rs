@@ -221,6 +221,8 @@ pub fn known_member<T: Clone>(known: &[(&str, T)], value: &str) -> Option<T> {
 pub trait Object: Sized {
     /// The JSON names of the declared properties, in the spec's order.
     const PROPERTIES: &'static [&'static str];
+    /// The value's `@odata.type`, if it has one.
+    fn odata_type(&self) -> Option<&str>;
     /// Reads the properties left in `map`; `odata_type` is an `@odata.type` already read.
     fn read_map<'de, A: de::MapAccess<'de>>(
         odata_type: Option<String>,
@@ -261,11 +263,52 @@ pub trait Union: Sized {
         tag: Option<String>,
         map: A,
     ) -> Result<Self, A::Error>;
+    /// Reads `map`, which has no `@odata.type` first: as the base type, unless a later
+    /// `@odata.type` names a derived one.
+    fn read_untagged<'de, A: de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Reads `value` again as another type: a base-typed value whose `@odata.type` came late.
+#[doc(hidden)]
+pub fn rebuild<T: Serialize, U: serde::de::DeserializeOwned>(
+    value: &T,
+) -> Result<U, serde_json::Error> {
+    serde_json::to_value(value).and_then(serde_json::from_value)
+}
+
+/// A map whose first key was already read.
+struct Prefixed<'de, A> {
+    first: Option<Key<'de>>,
+    rest: A,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Prefixed<'de, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(Key(Cow::Borrowed(key))) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(key))
+                .map(Some),
+            Some(Key(Cow::Owned(key))) => seed
+                .deserialize(de::value::StringDeserializer::new(key))
+                .map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.rest.next_value_seed(seed)
+    }
 }
 
 /// The visitor of every generated union. Graph writes `@odata.type` first: then the chosen
-/// type reads the rest of the object directly. Otherwise the object is buffered once, as JSON,
-/// to find the tag.
+/// type reads the rest of the object directly. Otherwise the object is read as the base type,
+/// and read again as a derived type only if a later `@odata.type` names one.
 #[doc(hidden)]
 pub struct UnionVisitor<T>(&'static str, std::marker::PhantomData<T>);
 
@@ -282,43 +325,17 @@ impl<'de, T: Union> Visitor<'de> for UnionVisitor<T> {
         f.write_str(self.0)
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut buffered = serde_json::Map::new();
         match map.next_key::<Key<'de>>()? {
             Some(key) if key.as_str() == "@odata.type" => {
                 let tag: Option<String> = map.next_value()?;
-                return T::read_tagged(tag, map);
+                T::read_tagged(tag, map)
             }
-            Some(key) => {
-                buffered.insert(key.into_string(), map.next_value()?);
-            }
-            None => {}
+            Some(key) => T::read_untagged(Prefixed {
+                first: Some(key),
+                rest: map,
+            }),
+            None => T::read_tagged(None, map),
         }
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            buffered.insert(key.into_string(), map.next_value()?);
-        }
-        let tag = match buffered.remove("@odata.type") {
-            Some(serde_json::Value::String(tag)) => Some(tag),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => {
-                return Err(de::Error::invalid_type(
-                    de::Unexpected::Other(json_kind(&other)),
-                    &"a string for `@odata.type`",
-                ))
-            }
-        };
-        let rest = de::value::MapDeserializer::<_, serde_json::Error>::new(buffered.into_iter());
-        T::read_tagged(tag, rest).map_err(de::Error::custom)
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

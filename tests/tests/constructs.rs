@@ -303,3 +303,19 @@ fn repeated_variant_names_are_told_apart() {
     let made = parse(201);
     assert!(matches!(&made, CreateOutcome::Done2(t) if t.id.as_deref() == Some("t1")));
 }
+
+/// A derived type whose `@odata.type` is not the first property (Graph writes it first; other
+/// writers may not) is still read as the derived type, and writes back the same.
+#[test]
+fn union_reads_a_late_odata_type_as_the_derived_type() {
+    use allof_chain::{AnyMeetingBase, Calendar};
+    let input = json!({"next": {"subject": "s", "joinUrl": "u", "@odata.type": "#microsoft.graph.meeting"}});
+    let (parsed, written) = round_trip::<Calendar>(input.clone());
+    match parsed.next {
+        Some(AnyMeetingBase::Meeting(m)) => assert_eq!(m.join_url.as_deref(), Some("u")),
+        other => panic!("expected the derived type, got {other:?}"),
+    }
+    assert_eq!(written, input);
+    let empty: Calendar = serde_json::from_value(json!({"next": {}})).unwrap();
+    assert!(matches!(empty.next, Some(AnyMeetingBase::MeetingBase(_))));
+}

@@ -59,6 +59,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     };
     let keys = properties.iter().map(|p| &p.json);
+    let tag = match properties.iter().find(|p| p.json == "@odata.type") {
+        Some(p) => {
+            let ident = p.ident;
+            quote!(self.#ident.as_deref())
+        }
+        None => quote!(self.#other.get("@odata.type").and_then(::serde_json::Value::as_str)),
+    };
     let read = read_map(&properties, other);
     let write = write_map(&properties, other);
     Ok(quote! {
@@ -74,6 +81,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         impl crate::types::Object for #name {
             const PROPERTIES: &'static [&'static str] = &[#(#keys),*];
+            fn odata_type(&self) -> ::std::option::Option<&str> {
+                #tag
+            }
             #read
             #write
         }

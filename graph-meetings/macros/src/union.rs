@@ -1,6 +1,7 @@
 //! `#[derive(Union)]`: a base type or one of its derived types, by `@odata.type`. Reading looks
 //! at the first property: where it is `@odata.type` (as Graph writes it) the chosen type reads
-//! the rest directly; otherwise the object is buffered once to find the tag.
+//! the rest directly; otherwise the object is read as the base type, and only if it names a
+//! derived type after all is it read again as that type.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -43,6 +44,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     };
     let expecting = format!("a `{name}` object");
+    let rebuild = derived.iter().map(|(v, _, tag)| {
+        quote! {
+            ::std::option::Option::Some(__t) if crate::types::odata_type_is(__t, #tag) => {
+                crate::types::rebuild(&__base).map(Self::#v).map_err(<__A::Error as ::serde::de::Error>::custom)
+            }
+        }
+    });
     let froms = std::iter::once((base, base_ty))
         .chain(derived.iter().map(|(v, t, _)| (*v, *t)))
         .map(|(v, t)| {
@@ -85,6 +93,15 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 match __tag.as_deref() {
                     #(#read)*
                     _ => crate::types::Object::read_map(__tag, __map).map(Self::#base),
+                }
+            }
+            fn read_untagged<'de, __A: ::serde::de::MapAccess<'de>>(
+                __map: __A,
+            ) -> ::std::result::Result<Self, __A::Error> {
+                let __base: #base_ty = crate::types::Object::read_map(::std::option::Option::None, __map)?;
+                match crate::types::Object::odata_type(&__base) {
+                    #(#rebuild)*
+                    _ => ::std::result::Result::Ok(Self::#base(__base)),
                 }
             }
         }
