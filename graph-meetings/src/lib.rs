@@ -104,6 +104,11 @@ pub use client::{
     AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Response, RetryPolicy, StaticToken,
     TokenCredential, TokenRequest, DEFAULT_MAX_RESPONSE_BYTES,
 };
+/// The README's snippets, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{parse_retry_after, ClaimsChallenge, Error, GraphError, RedirectRefused};
 pub use v1::*;
 
