@@ -119,6 +119,17 @@ struct Shared {
 }
 
 /// A running emulator on 127.0.0.1; it stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use graph_meetings::emulator::Emulator;
+///
+/// let emulator = Emulator::start().await?;
+/// assert!(emulator.root().starts_with("http://127.0.0.1:"));
+/// assert_eq!(emulator.meeting_count(), 0);
+/// # Ok(()) }
+/// ```
 pub struct Emulator {
     addr: SocketAddr,
     store: Arc<Mutex<Store>>,
