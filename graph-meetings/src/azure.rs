@@ -10,10 +10,16 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::client::{AccessToken, BoxFuture, TokenCredential};
+use crate::client::{AccessToken, BoxFuture, TokenCredential, TokenRequest};
 use crate::error::Error;
 
 /// An Azure SDK credential used as the client's token provider.
+///
+/// Claims challenges: azure_core 1.x's `TokenCredential::get_token` takes no claims
+/// (`TokenRequestOptions` has none), so a request for a token with claims is refused with
+/// [`Error::Credential`] saying so, rather than answered with the cached token Graph just
+/// refused.
+#[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
 #[derive(Clone)]
 pub struct AzureCredential(Arc<dyn azure_core::credentials::TokenCredential>);
 
@@ -42,5 +48,19 @@ impl TokenCredential for AzureCredential {
                 .map_err(|e| Error::Credential(e.to_string()))?;
             Ok(AccessToken::new(token.token.secret()))
         })
+    }
+
+    fn token_for<'a>(
+        &'a self,
+        request: TokenRequest<'a>,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        match request.claims {
+            None => self.token(request.scopes),
+            Some(_) => Box::pin(async {
+                Err(Error::Credential(
+                    "Graph asked for a token with claims (a Continuous Access Evaluation challenge), and azure_core 1.x credentials cannot be asked for claims; sign in again, or use a TokenCredential that passes claims to MSAL".into(),
+                ))
+            }),
+        }
     }
 }

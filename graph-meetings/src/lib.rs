@@ -70,12 +70,15 @@
 //!   the `graph-emulator` binary.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "azure")]
+#[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
 mod azure;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 mod error;
 pub mod request;
@@ -87,16 +90,58 @@ pub mod types;
 pub mod v1;
 
 #[cfg(feature = "beta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
 #[rustfmt::skip]
 #[path = "generated/beta/mod.rs"]
 pub mod beta;
 
 #[cfg(feature = "azure")]
+#[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
 pub use azure::AzureCredential;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
     AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Response, RetryPolicy, StaticToken,
-    TokenCredential,
+    TokenCredential, TokenRequest, DEFAULT_MAX_RESPONSE_BYTES,
 };
-pub use error::{parse_retry_after, Error, GraphError};
+/// The README's snippets, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+pub use error::{parse_retry_after, ClaimsChallenge, Error, GraphError, RedirectRefused};
 pub use v1::*;
+
+impl v1::CreateOrGetOutcome {
+    /// The meeting, whichever the outcome (`into_inner` gives it by value).
+    ///
+    /// ```
+    /// use graph_meetings::{CreateOrGetOutcome, OnlineMeeting};
+    ///
+    /// let outcome = CreateOrGetOutcome::Existing(OnlineMeeting {
+    ///     subject: Some("Standup".into()),
+    ///     ..Default::default()
+    /// });
+    /// assert!(outcome.is_existing());
+    /// assert_eq!(outcome.meeting().subject.as_deref(), Some("Standup"));
+    /// if let CreateOrGetOutcome::Created(m) = &outcome {
+    ///     println!("made {:?}", m.id);
+    /// }
+    /// let meeting: OnlineMeeting = outcome.into_inner();
+    /// ```
+    pub fn meeting(&self) -> &v1::OnlineMeeting {
+        match self {
+            Self::Existing(m) | Self::Created(m) => m,
+        }
+    }
+}
+
+#[cfg(feature = "beta")]
+impl beta::CreateOrGetOutcome {
+    /// The meeting, whichever the outcome (`into_inner` gives it by value).
+    pub fn meeting(&self) -> &beta::OnlineMeeting {
+        match self {
+            Self::Existing(m) | Self::Created(m) => m,
+        }
+    }
+}

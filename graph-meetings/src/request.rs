@@ -379,10 +379,43 @@ pub(crate) fn parse<T>(
     body: &[u8],
 ) -> Result<T, Error> {
     if status.is_success() {
+        if let Some(e) = not_json(status, headers, body) {
+            return Err(e);
+        }
         decode(status, body)
     } else {
         Err(GraphError::from_parts(status, headers, body).into())
     }
+}
+
+/// A success body that says it is not JSON (a proxy's HTML page, say): the error names the
+/// content type and shows how the body starts, which a JSON parser's "expected value at line 1
+/// column 1" would not.
+fn not_json(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Error> {
+    let content_type = headers.get(CONTENT_TYPE)?.to_str().unwrap_or("<not text>");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let json =
+        essence == "application/json" || essence.ends_with("+json") || essence == "text/json";
+    if json || body.is_empty() {
+        return None;
+    }
+    const START: usize = 120;
+    let start = String::from_utf8_lossy(&body[..body.len().min(START)]);
+    let more = if body.len() > START { "…" } else { "" };
+    Some(Error::Decode {
+        status,
+        path: ".".into(),
+        message: format!(
+            "the body is `{content_type}`, not JSON ({} bytes): {start:?}{more}",
+            body.len()
+        ),
+        client_request_id: None,
+    })
 }
 
 /// Build errors are kept on the request and reported each time it is used.

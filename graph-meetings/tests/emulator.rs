@@ -445,3 +445,112 @@ async fn bad_input_gets_odata_errors() {
     .await;
     assert_eq!(status, 201);
 }
+
+/// Alice's tokens: the one she has, and a fresh one when asked for claims (which it records).
+#[derive(Clone, Default)]
+struct Refreshing(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl graph_meetings::TokenCredential for Refreshing {
+    fn token<'a>(
+        &'a self,
+        _: &'a [&'a str],
+    ) -> graph_meetings::BoxFuture<'a, Result<graph_meetings::AccessToken, Error>> {
+        Box::pin(async { Ok(graph_meetings::AccessToken::new(ME)) })
+    }
+
+    fn token_for<'a>(
+        &'a self,
+        request: graph_meetings::TokenRequest<'a>,
+    ) -> graph_meetings::BoxFuture<'a, Result<graph_meetings::AccessToken, Error>> {
+        let Some(claims) = request.claims else {
+            return self.token(request.scopes);
+        };
+        self.0.lock().unwrap().push(claims.to_string());
+        Box::pin(async { Ok(graph_meetings::AccessToken::new(format!("{ME};refreshed"))) })
+    }
+}
+
+#[tokio::test]
+async fn a_claims_challenge_is_answered_with_a_new_token() {
+    let emulator = Emulator::start().await.unwrap();
+    let credential = Refreshing::default();
+    let client = Client::builder(credential.clone())
+        .cloud(Cloud::Custom(emulator.root()))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    emulator.inject(Fault::ClaimsChallenge, 1);
+    let made = common::create(&client).await.unwrap();
+    assert_eq!(made.attempts, 2);
+    assert_eq!(emulator.meeting_count(), 1);
+    let asked = credential.0.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    let claims: Value = serde_json::from_str(&asked[0]).unwrap();
+    assert_eq!(claims["access_token"]["nbf"]["essential"], true);
+    let request_id = made.request_id.as_deref().expect("a request-id header");
+    assert!(uuid_like(request_id), "{request_id}");
+
+    // The challenged token stays revoked: a client that can only send it again gets the
+    // challenge back, with its claims and Graph's WWW-Authenticate.
+    let stuck = client_with_token(&emulator, ME);
+    let err = create_fails(&stuck).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert!(err.claims_challenge().is_some(), "{err}");
+    let Error::Graph(graph) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(graph.headers["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains(r#"error="insufficient_claims""#));
+    assert_eq!(emulator.meeting_count(), 1);
+}
+
+#[tokio::test]
+async fn every_answer_has_request_ids_and_401s_a_challenge() {
+    let emulator = Emulator::start().await.unwrap();
+    let http = Client::reqwest_builder().build().unwrap();
+    let url = format!("{}/v1.0/me/onlineMeetings", emulator.root());
+    let answer = http
+        .post(&url)
+        .header("client-request-id", "mine-1")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 401);
+    let headers = answer.headers().clone();
+    assert_eq!(headers["client-request-id"], "mine-1");
+    let request_id = headers["request-id"].to_str().unwrap();
+    assert!(uuid_like(request_id), "{request_id}");
+    let challenge = headers["www-authenticate"].to_str().unwrap();
+    assert!(challenge.starts_with("Bearer realm=\"\""), "{challenge}");
+    let body: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    assert_eq!(body["error"]["innerError"]["request-id"], request_id);
+
+    // Success answers too; without a client-request-id, the request-id stands in.
+    let made = common::create(&client(&emulator, ME)).await.unwrap();
+    assert!(uuid_like(made.request_id.as_deref().unwrap()));
+    let answer = http
+        .post(format!("{}/v1.0/nowhere", emulator.root()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    assert_eq!(
+        answer.headers()["client-request-id"],
+        answer.headers()["request-id"]
+    );
+}
+
+fn client_with_token(emulator: &Emulator, token: &str) -> Client {
+    Client::builder(StaticToken::new(token))
+        .cloud(Cloud::Custom(emulator.root()))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+fn uuid_like(text: &str) -> bool {
+    common::ids_hidden(text) == "<id>"
+}

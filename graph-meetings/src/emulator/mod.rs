@@ -5,33 +5,51 @@
 //!
 //! Tokens are not JWTs here: `Bearer delegated:<tenant>:<user>` acts for a signed-in user,
 //! `Bearer app:<tenant>:<app>` is an application token (refused on `/me`, as Graph refuses it).
+//! Anything after a `;` names one token among several for the same caller
+//! (`delegated:contoso:alice;refreshed`), so that a refreshed token can differ from the one a
+//! claims challenge revoked.
 //!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
-//! let emulator = graph_meetings::emulator::Emulator::start().await?;
-//! println!("Graph at {}", emulator.root()); // use it as Cloud::Custom(root)
+//! Every answer carries `request-id` (new each time) and `client-request-id` (the client's,
+//! echoed, or the request-id); every 401 carries `WWW-Authenticate`, as Graph's do.
+//!
+//! ```
+//! use std::time::Duration;
+//! use graph_meetings::emulator::{Emulator, Fault};
+//! use graph_meetings::{Client, Cloud, OnlineMeeting, StaticToken};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?; // a free loopback port
+//! let client = Client::builder(StaticToken::new("delegated:contoso:alice"))
+//!     .cloud(Cloud::Custom(emulator.root()))
+//!     .build()?;
+//! emulator.inject(Fault::Throttle(Duration::from_millis(10)), 1); // one 429, then normal
+//! let meeting = client.me().online_meetings().create(&OnlineMeeting::default()).send().await?;
+//! assert_eq!(meeting.attempts, 2);
+//! assert!(meeting.request_id.is_some());
 //! # Ok(()) }
 //! ```
 
-use std::collections::{HashMap, VecDeque};
+mod meeting;
+
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
+use base64::Engine as _;
+
 use crate::types::DateTimeOffset;
-use crate::v1::{
-    AudioConferencing, BodyType, ChatInfo, CreateOrGetRequest, Identity, IdentitySet, ItemBody,
-    JoinMeetingIdSettings, MeetingParticipantInfo, MeetingParticipants, OnlineMeeting,
-    OnlineMeetingRole,
-};
+use crate::v1::{CreateOrGetRequest, OnlineMeeting};
+use meeting::complete;
 
 /// The largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -39,7 +57,19 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub const MAX_MEETINGS: usize = 10_000;
 
 /// A fault the next request meets instead of (or besides) normal handling.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use graph_meetings::emulator::{Emulator, Fault};
+///
+/// let emulator = Emulator::start().await?;
+/// emulator.inject(Fault::Unavailable, 2); // the next two requests get 503
+/// emulator.inject(Fault::ClaimsChallenge, 1); // then one claims challenge
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Fault {
     /// 429 with this `Retry-After`; nothing is done.
     Throttle(Duration),
@@ -51,6 +81,11 @@ pub enum Fault {
     DropAfterWork,
     /// The answer comes this much later.
     Delay(Duration),
+    /// 401 with a claims challenge (Continuous Access Evaluation), as Graph answers a token
+    /// revoked mid-session: `WWW-Authenticate: Bearer ..., error="insufficient_claims",
+    /// claims="<base64>"`. The token sent is revoked: later requests with exactly that token
+    /// get the same challenge; another token for the same caller is accepted.
+    ClaimsChallenge,
 }
 
 #[derive(Default)]
@@ -60,6 +95,8 @@ struct Store {
     keys: HashMap<(String, String, String), String>,
     faults: VecDeque<Fault>,
     requests: u64,
+    /// Tokens a claims challenge revoked.
+    revoked: HashSet<String>,
 }
 
 impl Store {
@@ -82,6 +119,17 @@ struct Shared {
 }
 
 /// A running emulator on 127.0.0.1; it stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use graph_meetings::emulator::Emulator;
+///
+/// let emulator = Emulator::start().await?;
+/// assert!(emulator.root().starts_with("http://127.0.0.1:"));
+/// assert_eq!(emulator.meeting_count(), 0);
+/// # Ok(()) }
+/// ```
 pub struct Emulator {
     addr: SocketAddr,
     store: Arc<Mutex<Store>>,
@@ -176,22 +224,90 @@ fn router(shared: Shared) -> Router {
             )
         })
         .with_state(shared)
+        .layer(axum::middleware::map_response_with_state(
+            (),
+            |headers: HeaderMap, mut response: Response| async move {
+                add_ids(&headers, &mut response);
+                response
+            },
+        ))
+}
+
+/// `WWW-Authenticate` of Graph's 401s for a missing or bad token.
+const BEARER_CHALLENGE: &str = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#;
+
+/// `request-id` and `client-request-id` on every answer, `WWW-Authenticate` on every 401.
+fn add_ids(request: &HeaderMap, response: &mut Response) {
+    let status = response.status();
+    let headers = response.headers_mut();
+    let request_id = match headers.get("request-id") {
+        Some(id) => id.clone(),
+        None => {
+            let id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                .expect("a UUID is a valid header value");
+            headers.insert("request-id", id.clone());
+            id
+        }
+    };
+    let client_request_id = request
+        .get("client-request-id")
+        .cloned()
+        .unwrap_or(request_id);
+    headers.insert("client-request-id", client_request_id);
+    if status == StatusCode::UNAUTHORIZED && !headers.contains_key("www-authenticate") {
+        headers.insert(
+            "www-authenticate",
+            HeaderValue::from_static(BEARER_CHALLENGE),
+        );
+    }
 }
 
 /// An ODataError response.
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
     let body = json!({"error": {"code": code, "message": message, "innerError": {
         "date": time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-        "request-id": uuid::Uuid::new_v4().to_string(),
+        "request-id": request_id,
     }}});
     (
         status,
-        [("content-type", "application/json")],
+        [
+            ("content-type", "application/json"),
+            ("request-id", request_id.as_str()),
+        ],
         body.to_string(),
     )
         .into_response()
+}
+
+/// The bearer token of a request, as sent.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// A 401 claims challenge as Graph sends it after revoking a session: the claims ask for a
+/// token issued after now.
+fn claims_challenge() -> Response {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = format!(r#"{{"access_token":{{"nbf":{{"essential":true,"value":"{now}"}}}}}}"#);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+    let mut response = error(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
+    );
+    let challenge = format!(
+        r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="{encoded}""#
+    );
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert("www-authenticate", v);
+    }
+    response
 }
 
 /// Who is calling.
@@ -208,14 +324,16 @@ fn caller(headers: &HeaderMap) -> Result<Caller, Box<Response>> {
             m,
         ))
     };
-    let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+    if !headers.contains_key("authorization") {
         return Err(unauthorized("Access token is empty."));
-    };
-    let Some(token) = value.strip_prefix("Bearer ") else {
+    }
+    let Some(token) = bearer(headers) else {
         return Err(unauthorized(
             "The Authorization header is not a bearer token.",
         ));
     };
+    // After a `;`: which of the caller's tokens this is, which does not change the caller.
+    let token = token.split(';').next().unwrap_or_default();
     let parts: Vec<&str> = token.splitn(3, ':').collect();
     match parts.as_slice() {
         ["delegated", tenant, user] if !tenant.is_empty() && !user.is_empty() => Ok(Caller::Delegated {
@@ -289,7 +407,16 @@ async fn handle(
     let fault = {
         let mut store = lock(&shared.store);
         store.requests += 1;
-        store.faults.pop_front()
+        let token = bearer(&headers).unwrap_or_default();
+        if store.revoked.contains(token) {
+            return claims_challenge();
+        }
+        let fault = store.faults.pop_front();
+        if fault == Some(Fault::ClaimsChallenge) {
+            store.revoked.insert(token.to_string());
+            return claims_challenge();
+        }
+        fault
     };
     match &fault {
         Some(Fault::Throttle(wait)) => {
@@ -461,106 +588,4 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
         value.to_string(),
     )
         .into_response()
-}
-
-fn digits(n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + fastrand::u8(0..10)))
-        .collect()
-}
-
-/// Fills in what Graph adds to a created meeting.
-fn complete(
-    mut m: OnlineMeeting,
-    tenant: &str,
-    user: &str,
-    language: &str,
-    context: &str,
-) -> Value {
-    let now = DateTimeOffset::now_utc();
-    let thread = format!("19:meeting_{}@thread.v2", uuid::Uuid::new_v4().simple());
-    let join_url = format!(
-        "https://teams.microsoft.com/l/meetup-join/{}/0?context=%7b%22Tid%22%3a%22{tenant}%22%2c%22Oid%22%3a%22{user}%22%7d",
-        thread.replace(':', "%3a").replace('@', "%40")
-    );
-    let conference_id = digits(9);
-    m.id = Some(format!("MSp{}", uuid::Uuid::new_v4().simple()));
-    m.creation_date_time = Some(now);
-    if m.start_date_time.is_none() {
-        m.start_date_time = Some(now);
-    }
-    if m.end_date_time.is_none() {
-        let start = m.start_date_time.unwrap_or(now);
-        m.end_date_time = Some(DateTimeOffset::new(
-            start.value() + time::Duration::hours(1),
-        ));
-    }
-    m.join_web_url = Some(join_url.clone());
-    m.chat_info = Some(ChatInfo {
-        thread_id: Some(thread),
-        message_id: Some("0".into()),
-        reply_chain_message_id: None,
-        ..Default::default()
-    });
-    m.audio_conferencing = Some(AudioConferencing {
-        conference_id: Some(conference_id.clone()),
-        toll_number: Some("+1 555 0100".into()),
-        toll_numbers: Some(vec![Some("+1 555 0100".into())]),
-        dialin_url: Some(format!(
-            "https://dialin.teams.microsoft.com/emulator?id={conference_id}"
-        )),
-        ..Default::default()
-    });
-    let required = m
-        .join_meeting_id_settings
-        .as_ref()
-        .and_then(|s| s.is_passcode_required)
-        .unwrap_or(false);
-    m.join_meeting_id_settings = Some(JoinMeetingIdSettings {
-        is_passcode_required: Some(required),
-        join_meeting_id: Some(digits(12)),
-        passcode: required.then(|| digits(6)),
-        ..Default::default()
-    });
-    let mut participants = m.participants.take().unwrap_or_default();
-    let mut organizer_user = Identity {
-        id: Some(user.to_string()),
-        ..Default::default()
-    };
-    organizer_user
-        .additional_properties
-        .insert("tenantId".into(), Value::String(tenant.to_string()));
-    participants.organizer = Some(MeetingParticipantInfo {
-        identity: Some(IdentitySet {
-            user: Some(organizer_user),
-            ..Default::default()
-        }),
-        role: Some(OnlineMeetingRole::Presenter),
-        upn: Some(format!("{user}@{tenant}.example")),
-        ..Default::default()
-    });
-    m.participants = Some(MeetingParticipants { ..participants });
-    m.join_information = Some(ItemBody {
-        content: Some(join_information(language, &join_url)),
-        content_type: Some(BodyType::Html),
-        ..Default::default()
-    });
-    m.additional_properties
-        .insert("@odata.context".into(), Value::String(context.to_string()));
-    m.odata_type = Some("#microsoft.graph.onlineMeeting".into());
-    serde_json::to_value(&m).unwrap_or_else(|_| json!({}))
-}
-
-/// The joining text, in Japanese when asked for, else English, as a `data:` URL the way Graph
-/// sends it.
-fn join_information(language: &str, join_url: &str) -> String {
-    let text = if language.trim().to_ascii_lowercase().starts_with("ja") {
-        "Microsoft Teams 会議に参加"
-    } else {
-        "Join Microsoft Teams Meeting"
-    };
-    let html = format!("<div><a href=\"{join_url}\">{text}</a></div>");
-    let encoded: String =
-        percent_encoding::utf8_percent_encode(&html, percent_encoding::NON_ALPHANUMERIC).collect();
-    format!("data:text/html,{encoded}")
 }

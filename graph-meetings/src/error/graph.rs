@@ -1,121 +1,35 @@
-//! The crate's one error type.
+//! Graph's error answers and `Retry-After`.
 
 use std::fmt;
 use std::time::Duration;
 
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
+use super::challenge::{claims_challenge, ClaimsChallenge};
+use super::clip::{clip, Clipped, ClippedDebug, SHOWN};
+use super::ids;
 use crate::v1::MainError;
 
-/// Everything that can go wrong building, sending or reading a request.
+/// An error status from Graph, with everything it said about it: its ODataError body, the
+/// response headers (`WWW-Authenticate` included), and the ids to quote to Microsoft.
 ///
-/// No variant ever holds the access token: messages are safe to log.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// An argument was refused before anything was sent (a header value with a line break, a
-    /// base URL that is not one, a createOrGet body that breaks the time rules).
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
-    /// Graph answered with an error status.
-    #[error(transparent)]
-    Graph(Box<GraphError>),
-    /// A success response whose body is not what the operation returns.
-    #[error("cannot read the {status} response: at `{path}`: {message}{}", ids(.client_request_id.as_deref(), None))]
-    Decode {
-        /// The response status.
-        status: StatusCode,
-        /// Where in the body reading failed (`participants.organizer.role`), `.` for the top.
-        path: String,
-        /// What was wrong.
-        message: String,
-        /// The request's `client-request-id`, when the client sent it.
-        client_request_id: Option<String>,
-    },
-    /// The request body could not be encoded as JSON.
-    #[error("cannot encode the request body: {0}")]
-    Encode(String),
-    /// The token provider failed.
-    #[error("cannot get an access token: {0}")]
-    Credential(String),
-    /// No response within the timeout, on the last attempt.
-    #[error("no response within {after:?} ({attempts} attempt(s)){}", ids(Some(.client_request_id), None))]
-    Timeout {
-        /// The per-attempt timeout.
-        after: Duration,
-        /// Attempts made.
-        attempts: u32,
-        /// The request's `client-request-id`.
-        client_request_id: String,
-    },
-    /// The connection failed or dropped, on the last attempt.
-    #[error("transport error after {attempts} attempt(s): {message}{}", ids(Some(.client_request_id), None))]
-    Transport {
-        /// What happened, with its causes.
-        message: String,
-        /// Attempts made.
-        attempts: u32,
-        /// The request's `client-request-id`.
-        client_request_id: String,
-    },
-    /// `send()` on a request built without a client ([`crate::request::Target::detached`]).
-    #[error("this request was built without a client: use `to_http`, or `send_with(&client)`")]
-    NoClient,
-}
-
-impl Error {
-    /// The HTTP status, for errors that came with one.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Graph(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    /// The `client-request-id` the request was sent with, when it was sent.
-    pub fn client_request_id(&self) -> Option<&str> {
-        match self {
-            Error::Graph(e) => e.client_request_id.as_deref(),
-            Error::Decode {
-                client_request_id, ..
-            } => client_request_id.as_deref(),
-            Error::Timeout {
-                client_request_id, ..
-            }
-            | Error::Transport {
-                client_request_id, ..
-            } => Some(client_request_id),
-            _ => None,
-        }
-    }
-
-    /// How long Graph asked the caller to wait (`Retry-After`), when it did.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Error::Graph(e) => e.retry_after,
-            _ => None,
-        }
-    }
-}
-
-fn ids(client_request_id: Option<&str>, request_id: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let Some(r) = request_id {
-        parts.push(format!("request-id {r}"));
-    }
-    if let Some(c) = client_request_id {
-        parts.push(format!("client-request-id {c}"));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
-    }
-}
-
-/// An error status from Graph, with everything it said about it.
-#[derive(Debug, Clone, PartialEq)]
+/// ```
+/// use graph_meetings::GraphError;
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("retry-after", "2".parse()?);
+/// headers.insert("request-id", "r1".parse()?);
+/// let body = br#"{"error":{"code":"TooManyRequests","message":"Slow down"}}"#;
+/// let e = GraphError::from_parts(http::StatusCode::TOO_MANY_REQUESTS, &headers, body);
+/// assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(2)));
+/// assert_eq!(e.headers["request-id"], "r1");
+/// assert_eq!(
+///     e.to_string(),
+///     "Graph answered 429 Too Many Requests: TooManyRequests: Slow down; retry after 2s (request-id r1)"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GraphError {
     /// The status.
@@ -124,6 +38,8 @@ pub struct GraphError {
     /// was one.
     pub error: Option<MainError>,
     /// The body as text, when it was not a Graph error body (a proxy's HTML page, say).
+    /// `Display` and `Debug` show its start; this field (and [`GraphError::raw_body`]) has it
+    /// all.
     pub raw_body: Option<String>,
     /// How long to wait before trying again (`Retry-After`: seconds, fractions, or a date).
     pub retry_after: Option<Duration>,
@@ -133,11 +49,14 @@ pub struct GraphError {
     pub client_request_id: Option<String>,
     /// Attempts the client made, this answer's included (0 when read without the client).
     pub attempts: u32,
+    /// The response headers as Graph sent them (`WWW-Authenticate`, `request-id`,
+    /// `x-ms-ags-diagnostic`, ...).
+    pub headers: HeaderMap,
 }
 
 impl GraphError {
     /// Reads an error response.
-    pub fn from_parts(status: StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Self {
+    pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
         #[derive(serde::Deserialize)]
         struct Envelope {
             error: MainError,
@@ -176,7 +95,45 @@ impl GraphError {
             error,
             raw_body,
             attempts: 0,
+            headers: headers.clone(),
         }
+    }
+
+    /// The whole body, when it was not a Graph error body.
+    pub fn raw_body(&self) -> Option<&str> {
+        self.raw_body.as_deref()
+    }
+
+    /// The claims challenge in `WWW-Authenticate`, when this is one (see [`ClaimsChallenge`]).
+    pub fn claims_challenge(&self) -> Option<ClaimsChallenge> {
+        claims_challenge(&self.headers)
+    }
+}
+
+impl fmt::Debug for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, Clipped<'_>)> = self
+            .headers
+            .iter()
+            .take(40)
+            .map(|(n, v)| (n.as_str(), Clipped(v.to_str().unwrap_or("<not text>"))))
+            .collect();
+        f.debug_struct("GraphError")
+            .field("status", &self.status)
+            .field(
+                "error",
+                &self.error.as_ref().map(|e| ClippedDebug(e, 4 * SHOWN)),
+            )
+            .field("raw_body", &self.raw_body.as_deref().map(Clipped))
+            .field("retry_after", &self.retry_after)
+            .field("request_id", &self.request_id.as_deref().map(Clipped))
+            .field(
+                "client_request_id",
+                &self.client_request_id.as_deref().map(Clipped),
+            )
+            .field("attempts", &self.attempts)
+            .field("headers", &ClippedDebug(&headers, 4 * SHOWN))
+            .finish()
     }
 }
 
@@ -185,17 +142,18 @@ impl fmt::Display for GraphError {
         write!(f, "Graph answered {}", self.status)?;
         match (&self.error, &self.raw_body) {
             (Some(e), _) => {
-                write!(f, ": {}: {}", e.code, e.message)?;
+                write!(f, ": {}: {}", clip(&e.code), clip(&e.message))?;
                 if let Some(target) = &e.target {
-                    write!(f, " (target `{target}`)")?;
+                    write!(f, " (target `{}`)", clip(target))?;
                 }
             }
             (None, Some(raw)) => {
-                let shown: String = raw.chars().take(200).collect();
-                let more = if raw.chars().count() > 200 { "…" } else { "" };
-                write!(f, " with a body that is not a Graph error: {shown}{more}")?;
+                write!(f, " with a body that is not a Graph error: {}", clip(raw))?;
             }
             (None, None) => write!(f, " with no body")?,
+        }
+        if let Some(challenge) = self.claims_challenge() {
+            write!(f, "; a claims challenge for {}", clip(challenge.claims()))?;
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {wait:?}")?;
@@ -212,17 +170,30 @@ impl fmt::Display for GraphError {
 
 impl std::error::Error for GraphError {}
 
-impl From<GraphError> for Error {
+impl From<GraphError> for super::Error {
     fn from(e: GraphError) -> Self {
-        Error::Graph(Box::new(e))
+        super::Error::Graph(Box::new(e))
     }
 }
 
-/// `Retry-After` as seconds (`120`), fractional seconds (`0.1`), or an HTTP date.
+/// `Retry-After` as seconds (`120`), fractional seconds (`0.1`), or an HTTP date. A negative
+/// or unreadable value is `None`; one too long for a `Duration` is `Duration::MAX`.
+///
+/// ```
+/// use std::time::Duration;
+/// use graph_meetings::parse_retry_after;
+///
+/// assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+/// assert_eq!(parse_retry_after("-1"), None);
+/// assert_eq!(parse_retry_after("99999999999999999999999"), Some(Duration::MAX));
+/// ```
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        if !seconds.is_finite() || seconds < 0.0 {
+            return None;
+        }
+        return Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(
@@ -234,6 +205,7 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::StatusCode;
 
     #[test]
     fn retry_after_forms() {
@@ -241,6 +213,8 @@ mod tests {
         assert_eq!(parse_retry_after("0.1"), Some(Duration::from_millis(100)));
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("inf"), None);
+        assert_eq!(parse_retry_after("1e30"), Some(Duration::MAX));
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
             Some(Duration::ZERO)
