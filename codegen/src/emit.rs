@@ -558,6 +558,7 @@ fn outcome_enum(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

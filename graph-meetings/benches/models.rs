@@ -2,7 +2,7 @@
 //! `serde_json::Value` and against a plain `#[derive(Deserialize)]` struct with the same fields
 //! and types but no map of unknown properties.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use graph_meetings::types::DateTimeOffset;
 use graph_meetings::{OnlineMeeting, OnlineMeetingRole};
 use serde::Deserialize;

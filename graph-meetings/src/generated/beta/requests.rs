@@ -233,6 +233,7 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
 }
 /// What `create_or_get` answered: one variant per success status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateOrGetOutcome {
     /// 200: A meeting with this external ID already existed; it is returned.
     Existing(OnlineMeeting),
