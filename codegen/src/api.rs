@@ -49,13 +49,46 @@ pub fn text(api: &Api) -> String {
             })
             .collect();
         let mut args: Vec<String> = op.params.iter().map(|p| p.name.clone()).collect();
-        if let Some(body) = &op.body {
-            args.push(format!("&{}", type_text(&body.ty)));
+        args.extend(
+            op.query
+                .iter()
+                .chain(&op.headers)
+                .chain(
+                    op.function
+                        .iter()
+                        .flat_map(|f| f.args.iter().map(|a| &a.param)),
+                )
+                .filter(|o| o.required)
+                .map(|o| o.name.clone()),
+        );
+        match &op.body {
+            Some(Body::Json { ty, .. }) => args.push(format!("&{}", type_text(ty))),
+            Some(Body::Bytes) => args.push("bytes".into()),
+            None => {}
         }
-        let output = match (&op.outcome, op.responses.iter().find_map(|r| r.ty.as_ref())) {
-            (Some(outcome), _) => outcome.clone(),
-            (None, Some(ty)) => type_text(ty),
-            (None, None) => "()".into(),
+        let output = match &op.output {
+            Output::Json(ty) => type_text(ty),
+            Output::Outcome(name) => name.clone(),
+            Output::Page(item) => format!("Page<{}>", type_text(item)),
+            Output::Count => "u64".into(),
+            Output::Content => "Content".into(),
+            Output::Empty => "()".into(),
+        };
+        let options: Vec<&str> = op
+            .query
+            .iter()
+            .chain(&op.headers)
+            .chain(
+                op.function
+                    .iter()
+                    .flat_map(|f| f.args.iter().map(|a| &a.param)),
+            )
+            .filter(|o| !o.required)
+            .map(|o| o.name.as_str())
+            .collect();
+        let output = match &op.options_type {
+            Some(name) => format!("{name}[{}] -> {output}", options.join(", ")),
+            None => output,
         };
         lines.push(format!(
             "operation {} {} = {}.{}({}) -> {}{}",

@@ -95,6 +95,9 @@ pub struct Field {
     pub optional: bool,
     /// Boxed, because the field leads back to its own struct.
     pub boxed: bool,
+    /// A PATCH body's field: `crate::types::Update<..>` (unchanged, cleared with `null`, or
+    /// set), instead of `Option`.
+    pub update: bool,
     /// The `@odata.type` annotation.
     pub is_odata_type: bool,
 }
@@ -211,8 +214,89 @@ pub struct Operation {
     pub idempotent: bool,
     /// The enum of outcomes, when more than one success status has a body type.
     pub outcome: Option<String>,
+    /// What a success answers with, which decides the request's output type.
+    pub output: Output,
+    /// Query parameters, in spec order (those a function's aliases take are in `function`).
+    pub query: Vec<RequestOption>,
+    /// Header parameters, in spec order.
+    pub headers: Vec<RequestOption>,
+    /// A function call in the last segment, its arguments filled in per request.
+    pub function: Option<Function>,
+    /// The type of the request with its options (query, header and function parameters), when
+    /// it has any; operations without options return `crate::request::Request` itself.
+    pub options_type: Option<String>,
     /// The builder it hangs on.
     pub builder: String,
+}
+
+/// What an operation's success answers with.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Output {
+    /// One JSON value of this type.
+    Json(TypeRef),
+    /// One of several statuses with bodies: the outcome enum (`Operation::outcome`).
+    Outcome(String),
+    /// One page of a collection of this item type (`value`, `@odata.nextLink`,
+    /// `@odata.deltaLink`, `@odata.count`).
+    Page(TypeRef),
+    /// `$count`: an integer in plain text.
+    Count,
+    /// Bytes of any content type (a recording, a transcript): a download.
+    Content,
+    /// No body.
+    Empty,
+}
+
+/// A query or header parameter, or a function argument: a method of the request's options.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RequestOption {
+    /// The name sent (`$top`, `If-Match`, `startDateTime`).
+    pub json_name: String,
+    /// The Rust method or argument name (`top`, `if_match`, `start_date_time`).
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The value's type.
+    pub ty: OptionType,
+    /// Whether the spec requires it: then it is an argument of the operation's method.
+    pub required: bool,
+}
+
+/// The type of a parameter value, and how it is written in a URL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OptionType {
+    /// `true`/`false`.
+    Bool,
+    /// An integer.
+    Integer,
+    /// Text.
+    String,
+    /// An RFC 3339 date-time.
+    DateTime,
+    /// A comma-separated list of text values (`$select=id,subject`).
+    List,
+    /// A value of a generated string enum, by its Rust name.
+    Enum(String),
+}
+
+/// A function call segment whose arguments are given per request
+/// (`getAllTranscripts(meetingOrganizerUserId='x',startDateTime=2026-01-01T00:00:00Z)`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Function {
+    /// The function's name as the segment writes it.
+    pub name: String,
+    /// Its arguments, in the segment's order.
+    pub args: Vec<FunctionArg>,
+}
+
+/// One function argument.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FunctionArg {
+    /// The parameter: name, type, docs. Optional arguments are left out of the segment when
+    /// not given.
+    pub param: RequestOption,
+    /// Whether the literal is quoted (`name='value'`): strings are, date-times are not.
+    pub quoted: bool,
 }
 
 /// One piece of a path.
@@ -251,12 +335,17 @@ pub struct Param {
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Body {
-    /// The type sent.
-    pub ty: TypeRef,
-    /// Whether the runtime checks it before sending (`x-graph-meetings-validate: true`): the
-    /// type implements `crate::request::Validate` by hand.
-    pub validate: bool,
+pub enum Body {
+    /// A JSON value.
+    Json {
+        /// The type sent.
+        ty: TypeRef,
+        /// Whether the runtime checks it before sending (`x-graph-meetings-validate: true`):
+        /// the type implements `crate::request::Validate` by hand.
+        validate: bool,
+    },
+    /// Bytes, sent as `application/octet-stream` (an upload of content).
+    Bytes,
 }
 
 /// One success response.

@@ -261,18 +261,49 @@ pub fn response_type(operation: &str) -> String {
 /// The accessor for a parameter segment with no collection before it.
 pub const ITEM_ACCESSOR: &str = "item";
 
-/// The method of an operation on a builder's own path, by HTTP method and whether the path ends
-/// with an item (`{id}`): `create`, `get`, `list`, `update`, `replace`, `delete`.
-pub fn operation_method(http_method: &str, ends_with_item: bool) -> String {
-    match (http_method, ends_with_item) {
+/// The method of an operation on a builder's own path, by HTTP method and whether it answers
+/// with a page of a collection: `list` for a collection, `get` for anything else (an item, a
+/// count, content), `create`, `update`, `replace`, `delete`.
+pub fn operation_method(http_method: &str, collection: bool) -> String {
+    match (http_method, collection) {
         ("post", _) => "create".into(),
-        ("get", true) => "get".into(),
-        ("get", false) => "list".into(),
+        ("get", true) => "list".into(),
+        ("get", false) => "get".into(),
         ("patch", _) => "update".into(),
         ("put", _) => "replace".into(),
         ("delete", _) => "delete".into(),
         (other, _) => snake(other),
     }
+}
+
+/// The method that hands over a request's options' inner request; no option may take it.
+pub const INTO_REQUEST: &str = "into_request";
+
+/// The method of a query or header option, or of a function argument (`$top` -> `top`,
+/// `If-Match` -> `if_match`, `startDateTime` -> `start_date_time`).
+pub fn option_method(json: &str) -> String {
+    snake(json.trim_start_matches('$'))
+}
+
+/// The type of a request with options, from its route: the steps after the first (which
+/// `/me` and `/users/{id}` differ in) and the operation (`["me", "online_meetings"]` + `list`
+/// -> `OnlineMeetingsListRequest`).
+pub fn options_type(steps: &[String], operation: &str) -> String {
+    let tail = if steps.len() > 1 { &steps[1..] } else { steps };
+    format!("{}{}Request", camel(&tail.join(" ")), camel(operation))
+}
+
+/// An enum of an option's enumerated values (`...ContentGetRequest` + `$format` ->
+/// `...ContentGetFormat`).
+pub fn option_enum(options_type: &str, option: &str) -> String {
+    let base = options_type.strip_suffix("Request").unwrap_or(options_type);
+    format!("{base}{}", camel(option.trim_start_matches('$')))
+}
+
+/// The PATCH body of a type: its properties, each unchanged, cleared or set
+/// (`OnlineMeeting` -> `OnlineMeetingUpdate`).
+pub fn update_type(base: &str) -> String {
+    format!("{base}Update")
 }
 
 /// The method of a segment with parameters in it (`onlineMeetings(joinWebUrl='{joinWebUrl}')`

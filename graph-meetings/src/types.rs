@@ -216,6 +216,61 @@ pub fn known_member<T: Clone>(known: &[(&str, T)], value: &str) -> Option<T> {
         .map(|(_, member)| member.clone())
 }
 
+/// One property of a PATCH body: left as it is, cleared, or set. Graph changes only the
+/// properties a PATCH sends; `null` clears one.
+///
+/// ```
+/// use graph_meetings::types::Update;
+///
+/// let mut change = graph_meetings::OnlineMeetingUpdate::default();
+/// change.subject = Update::Clear;
+/// change.allow_recording = Update::Set(true);
+/// let body = serde_json::to_value(&change)?;
+/// assert_eq!(body, serde_json::json!({"subject": null, "allowRecording": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Update<T> {
+    /// Not sent: the property keeps its value.
+    #[default]
+    Unchanged,
+    /// Sent as `null`: the property is cleared.
+    Clear,
+    /// Sent with this value.
+    Set(T),
+}
+
+impl<T> Update<T> {
+    /// Whether the property is left out of the body.
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, Update::Unchanged)
+    }
+}
+
+impl<T> From<T> for Update<T> {
+    fn from(value: T) -> Self {
+        Update::Set(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Update<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Update::Set(value) => value.serialize(serializer),
+            Update::Clear | Update::Unchanged => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Update<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Update::Set(value),
+            None => Update::Clear,
+        })
+    }
+}
+
 /// Generated structs: their serde, written once by `#[derive(Object)]`.
 #[doc(hidden)]
 pub trait Object: Sized {

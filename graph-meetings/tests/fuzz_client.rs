@@ -78,7 +78,7 @@ proptest! {
     #[test]
     fn responses_never_panic_and_lose_nothing(body in meeting_shaped()) {
         let bytes = serde_json::to_vec(&body).unwrap();
-        match decode_json::<OnlineMeeting>(StatusCode::CREATED, &bytes) {
+        match decode_json::<OnlineMeeting>(StatusCode::CREATED, &http::HeaderMap::new(), &bytes) {
             Ok(meeting) => {
                 // Unknown properties are kept as they came.
                 for (k, v) in body.as_object().unwrap() {
@@ -160,7 +160,9 @@ fn nesting_a_hundred_thousand_deep_is_an_error_not_a_crash() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let err = decode_json::<OnlineMeeting>(StatusCode::OK, deep.as_bytes()).unwrap_err();
+    let err =
+        decode_json::<OnlineMeeting>(StatusCode::OK, &http::HeaderMap::new(), deep.as_bytes())
+            .unwrap_err();
     assert!(err.to_string().contains("recursion limit"), "{err}");
 }
 
@@ -231,7 +233,8 @@ proptest! {
 #[test]
 fn regression_unknown_floats_round_trip_exactly() {
     let body = br#"{"a":{"subject":-1.0531270833012668e+88},"b":0.30000000000000004}"#;
-    let meeting = decode_json::<OnlineMeeting>(StatusCode::OK, body).unwrap();
+    let meeting =
+        decode_json::<OnlineMeeting>(StatusCode::OK, &http::HeaderMap::new(), body).unwrap();
     let written = serde_json::to_string(&meeting).unwrap();
     assert_eq!(written, std::str::from_utf8(body).unwrap());
 }

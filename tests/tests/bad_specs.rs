@@ -111,7 +111,7 @@ fn duplicate_names() {
     let text = "openapi: 3.0.1\ninfo: {title: t, version: v}\npaths:\n  /users/{id}/x:\n    get:\n      responses: {}\n  /users/{user-id}/x:\n    get:\n      responses: {}\n";
     assert_eq!(
         error_for(text),
-        "bad.yaml: #/paths/~1users~1{user-id}~1x/get: duplicate operation: 'GET /users/{id}/x' and 'GET /users/{user-id}/x' both become `user(1).x(0).list(0)`"
+        "bad.yaml: #/paths/~1users~1{user-id}~1x/get: duplicate operation: 'GET /users/{id}/x' and 'GET /users/{user-id}/x' both become `user(1).x(0).get(0)`"
     );
 }
 

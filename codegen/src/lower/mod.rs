@@ -7,12 +7,17 @@
 //! - [`types`]: the [`TypeSpace`](types::TypeSpace): field, body and response types; inline
 //!   structs; unions, kept by the schema they stand for.
 //! - [`paths`]: routes (builder steps mirroring the URL) and the builder tree.
-//! - [`operations`]: each operation built whole: route, builder, body, responses, outcome.
+//! - [`options`]: query and header parameters, and function arguments given by alias.
+//! - [`output`]: what a success answers with: JSON, a page, a count, content, nothing.
+//! - [`operations`]: each operation built whole: route, builder, body, responses, outcome,
+//!   options.
 //! - [`passes`]: IR -> IR passes (boxing recursive fields, `Default`), with no OpenAPI.
 
 mod index;
 mod inherit;
 mod operations;
+mod options;
+mod output;
 mod passes;
 mod paths;
 mod types;

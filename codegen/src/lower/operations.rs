@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::ReferenceOr;
 
 use super::index::SchemaIndex;
+use super::options::{self, Options};
+use super::output::{self, json_schema, BodyKind};
 use super::paths::{self, Accessors, Route};
 use super::types::TypeSpace;
 use crate::error::{Error, Problem};
@@ -19,18 +21,35 @@ struct Signature {
     body: Option<Body>,
     responses: Vec<Response>,
     outcome: Option<String>,
+    output: Output,
+    options: Options,
+    options_type: Option<String>,
     doc: String,
     deprecated: Option<String>,
     idempotent: bool,
 }
+
+/// Types shared by `/me/...` and `/users/{id}/...` twins: outcome enums and option types, by
+/// the name they want and what they hold.
+#[derive(Default)]
+struct Shared {
+    outcomes: BTreeMap<(String, Vec<Response>), String>,
+    options: BTreeMap<(String, OptionsKey), String>,
+}
+
+type OptionsKey = (
+    Vec<RequestOption>,
+    Vec<RequestOption>,
+    Option<Function>,
+    Output,
+);
 
 /// Every operation, sorted by path then method, and the request builders they hang on.
 pub fn lower(types: &mut TypeSpace) -> Result<(Vec<Operation>, Vec<Builder>), Error> {
     let index = types.index;
     let mut accessors = Accessors::default();
     let mut chains: BTreeMap<String, String> = BTreeMap::new();
-    // `/me/...` and `/users/{id}/...` with the same responses share one outcome enum.
-    let mut outcomes: BTreeMap<(String, Vec<Response>), String> = BTreeMap::new();
+    let mut shared = Shared::default();
     let mut drafts: Vec<(String, String, Route, Signature)> = Vec::new();
     // Sorted, so that which of two clashing accessors gets the fallback name is stable.
     let mut paths: Vec<_> = index.api.paths.paths.iter().collect();
@@ -46,7 +65,9 @@ pub fn lower(types: &mut TypeSpace) -> Result<(Vec<Operation>, Vec<Builder>), Er
                 .extensions
                 .get("x-ms-docs-operation-type")
                 .and_then(|v| v.as_str());
-            let route = paths::route(path, method, kind, &mut accessors);
+            let collection = answers_a_page(types, op, &op_at)?;
+            let route = paths::route(path, method, kind, collection, &at, &mut accessors)
+                .map_err(|problem| index.invalid(at.clone(), Problem::Unsupported(problem)))?;
             let chain = route
                 .steps
                 .iter()
@@ -65,7 +86,24 @@ pub fn lower(types: &mut TypeSpace) -> Result<(Vec<Operation>, Vec<Builder>), Er
                     },
                 ));
             }
-            let signature = signature(types, path, method, op, &op_at, &route, &mut outcomes)?;
+            let params: Vec<_> = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, format!("{at}/parameters/{i}")))
+                .chain(
+                    op.parameters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (p, format!("{op_at}/parameters/{i}"))),
+                )
+                .collect();
+            let site = Site {
+                path,
+                method,
+                at: &op_at,
+            };
+            let signature = signature(types, site, op, params, &route, &mut shared)?;
             drafts.push((path.clone(), method.to_uppercase(), route, signature));
         }
     }
@@ -87,22 +125,61 @@ pub fn lower(types: &mut TypeSpace) -> Result<(Vec<Operation>, Vec<Builder>), Er
             deprecated: s.deprecated,
             idempotent: s.idempotent,
             outcome: s.outcome,
+            output: s.output,
+            query: s.options.query,
+            headers: s.options.headers,
+            function: s.options.function,
+            options_type: s.options_type,
             builder,
         })
         .collect();
     Ok((operations, builders))
 }
 
-fn signature<'a>(
-    types: &mut TypeSpace<'_, 'a>,
-    path: &str,
-    method: &str,
+/// Where an operation is.
+#[derive(Clone, Copy)]
+struct Site<'s> {
+    path: &'s str,
+    method: &'s str,
+    at: &'s str,
+}
+
+/// Whether the first success response with a body answers with a page of a collection.
+fn answers_a_page<'a>(
+    types: &TypeSpace<'_, 'a>,
     op: &'a openapiv3::Operation,
     at: &str,
+) -> Result<bool, Error> {
+    for (code, response) in &op.responses.responses {
+        let code = code.to_string();
+        if !code.starts_with('2') {
+            continue;
+        }
+        let r_at = pointer::push(&format!("{at}/responses"), &code);
+        let (response, r_at) = match response {
+            ReferenceOr::Item(r) => (r, r_at),
+            ReferenceOr::Reference { reference } => (
+                component_response(types.index, reference, &r_at)?,
+                reference.clone(),
+            ),
+        };
+        if !response.content.is_empty() {
+            return output::is_page(types, response, &r_at);
+        }
+    }
+    Ok(false)
+}
+
+fn signature<'a>(
+    types: &mut TypeSpace<'_, 'a>,
+    site: Site,
+    op: &'a openapiv3::Operation,
+    params: Vec<(&'a ReferenceOr<openapiv3::Parameter>, String)>,
     route: &Route,
-    outcomes: &mut BTreeMap<(String, Vec<Response>), String>,
+    shared: &mut Shared,
 ) -> Result<Signature, Error> {
     let index = types.index;
+    let at = site.at;
     let body = match &op.request_body {
         None => None,
         Some(body) => {
@@ -121,18 +198,27 @@ fn signature<'a>(
                         "{}/schema",
                         pointer::push(&format!("{body_at}/content"), media)
                     );
-                    let (ty, _) = types.any_type(schema, &schema_at, &hint, 0)?;
-                    Some(Body {
+                    let (mut ty, _) = types.any_type(schema, &schema_at, &hint, 0)?;
+                    if site.method == "patch" {
+                        if let TypeRef::Named(name) = &ty {
+                            if let Some(update) = types.update_type(name) {
+                                ty = TypeRef::Named(update);
+                            }
+                        }
+                    }
+                    Some(Body::Json {
                         ty,
                         validate: body.extensions.get("x-graph-meetings-validate")
                             == Some(&serde_json::Value::Bool(true)),
                     })
                 }
-                None => None,
+                None if body.content.is_empty() => None,
+                None => Some(Body::Bytes),
             }
         }
     };
     let mut responses = Vec::new();
+    let mut output: Option<Output> = None;
     let mut variants = Scope::default();
     let codes = op
         .responses
@@ -145,6 +231,7 @@ fn signature<'a>(
                 .iter()
                 .map(|r| ("default".to_string(), r)),
         );
+    let hint = names::response_type(&route.name);
     for (code, response) in codes {
         let r_at = pointer::push(&format!("{at}/responses"), &code);
         let (response, r_at) = match response {
@@ -154,17 +241,7 @@ fn signature<'a>(
                 reference.clone(),
             ),
         };
-        let ty = match json_schema(&response.content) {
-            Some((media, schema)) => {
-                let schema_at = format!(
-                    "{}/schema",
-                    pointer::push(&format!("{r_at}/content"), media)
-                );
-                let hint = names::response_type(&route.name);
-                Some(types.any_type(schema, &schema_at, &hint, 0)?.0)
-            }
-            None => None,
-        };
+        let kind = output::body_kind(types, response, &r_at, &hint)?;
         let (status, range) = match code.as_bytes() {
             [d @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => (u16::from(d - b'0') * 100, true),
             _ => match code.parse::<u16>() {
@@ -172,29 +249,73 @@ fn signature<'a>(
                 Err(_) => (0, true),
             },
         };
-        if (200..300).contains(&status) {
-            let wanted = response
-                .extensions
-                .get("x-graph-meetings-variant")
-                .and_then(|v| v.as_str())
-                .map(names::camel)
-                .unwrap_or_else(|| names::status_variant(status, range));
-            let variant = variants.claim(wanted);
-            responses.push(Response {
-                status,
-                range,
-                doc: response.description.clone(),
-                ty,
-                predicate: names::predicate(&variant),
-                variant,
-            });
+        if !(200..300).contains(&status) {
+            continue;
         }
+        let ty = match &kind {
+            BodyKind::Json(ty) => Some(ty.clone()),
+            _ => None,
+        };
+        let this = match kind {
+            BodyKind::None => None,
+            BodyKind::Json(ty) => Some(Output::Json(ty)),
+            BodyKind::Page(item) => Some(Output::Page(item)),
+            BodyKind::Count => Some(Output::Count),
+            BodyKind::Content => Some(Output::Content),
+        };
+        output = output.or(this);
+        let wanted = response
+            .extensions
+            .get("x-graph-meetings-variant")
+            .and_then(|v| v.as_str())
+            .map(names::camel)
+            .unwrap_or_else(|| names::status_variant(status, range));
+        let variant = variants.claim(wanted);
+        responses.push(Response {
+            status,
+            range,
+            doc: response.description.clone(),
+            ty,
+            predicate: names::predicate(&variant),
+            variant,
+        });
     }
     let typed = responses.iter().filter(|r| r.ty.is_some()).count();
     let outcome = (typed > 1).then(|| {
         let wanted = names::outcome_name(&route.name);
-        outcomes
+        shared
+            .outcomes
             .entry((wanted.clone(), responses.clone()))
+            .or_insert_with(|| types.scope.claim(wanted))
+            .clone()
+    });
+    let output = match &outcome {
+        Some(name) => Output::Outcome(name.clone()),
+        None => output.unwrap_or(Output::Empty),
+    };
+    let step_names: Vec<String> = route.steps.iter().map(|s| s.method.clone()).collect();
+    let wanted = names::options_type(&step_names, &route.name);
+    let mut taken: Vec<&str> = route.params.iter().map(|p| p.name.as_str()).collect();
+    taken.extend(
+        route
+            .steps
+            .iter()
+            .flat_map(|s| s.params.iter().map(|p| p.name.as_str())),
+    );
+    taken.push("body");
+    let options = options::lower(types, params, route.alias_call.as_ref(), &wanted, &taken)?;
+    let has_options =
+        !options.query.is_empty() || !options.headers.is_empty() || options.function.is_some();
+    let options_type = has_options.then(|| {
+        let key = (
+            options.query.clone(),
+            options.headers.clone(),
+            options.function.clone(),
+            output.clone(),
+        );
+        shared
+            .options
+            .entry((wanted.clone(), key))
             .or_insert_with(|| types.scope.claim(wanted))
             .clone()
     });
@@ -202,9 +323,12 @@ fn signature<'a>(
         body,
         responses,
         outcome,
-        doc: operation_doc(op, method, path),
+        output,
+        options,
+        options_type,
+        doc: operation_doc(op, site.method, site.path),
         deprecated: deprecation(op),
-        idempotent: matches!(method, "get" | "put" | "delete" | "head" | "options")
+        idempotent: matches!(site.method, "get" | "put" | "delete" | "head" | "options")
             || op.extensions.get("x-graph-meetings-idempotent")
                 == Some(&serde_json::Value::Bool(true)),
     })
@@ -277,19 +401,4 @@ fn component_response<'a>(
         _ => None,
     };
     found.ok_or_else(|| index.invalid(at.into(), Problem::UnresolvedRef(reference.into())))
-}
-
-/// The JSON schema of a content map: `application/json` first, then any `+json` or `*/*`.
-fn json_schema(
-    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-) -> Option<(&str, &ReferenceOr<Schema>)> {
-    let pick = |pred: &dyn Fn(&str) -> bool| {
-        content
-            .iter()
-            .find(|(m, t)| pred(m) && t.schema.is_some())
-            .map(|(m, t)| (m.as_str(), t.schema.as_ref().expect("checked above")))
-    };
-    pick(&|m| m.starts_with("application/json"))
-        .or_else(|| pick(&|m| m.ends_with("+json")))
-        .or_else(|| pick(&|m| m == "*/*"))
 }

@@ -66,7 +66,7 @@ pub fn settle_defaults(types: &mut [TypeDef]) {
                 let ok = s
                     .fields
                     .iter()
-                    .all(|f| f.optional || has_default(&f.ty, &without));
+                    .all(|f| f.optional || f.update || has_default(&f.ty, &without));
                 if s.has_default && !ok {
                     s.has_default = false;
                     changed = true;
@@ -108,6 +108,7 @@ mod tests {
             ty,
             optional,
             boxed: false,
+            update: false,
             is_odata_type: false,
         }
     }

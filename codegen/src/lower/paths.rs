@@ -16,6 +16,71 @@ pub struct Route {
     pub params: Vec<Param>,
     /// The path the method appends after its builder's (an action's `/createOrGet`).
     pub tail: Vec<Segment>,
+    /// A function segment whose arguments name parameter aliases, filled in per request.
+    pub alias_call: Option<AliasCall>,
+}
+
+/// A function segment written with parameter aliases
+/// (`getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime)`).
+pub struct AliasCall {
+    /// The function's name.
+    pub name: String,
+    /// Its arguments, in order.
+    pub args: Vec<AliasArg>,
+    /// Where the path is, for errors.
+    pub pointer: String,
+}
+
+/// One argument of an [`AliasCall`].
+pub struct AliasArg {
+    /// The argument's name (`startDateTime`).
+    pub name: String,
+    /// The alias, without `@`: the query parameter that gives the value.
+    pub alias: String,
+    /// Whether the value is written as a quoted string literal.
+    pub quoted: bool,
+}
+
+/// The aliases of a function segment, if it is written with them; an error for a segment that
+/// mixes aliases and other arguments.
+fn alias_call(piece: &str, pointer: &str) -> Result<Option<AliasCall>, String> {
+    let Some((name, rest)) = piece.split_once('(') else {
+        return Ok(None);
+    };
+    let Some(inner) = rest.strip_suffix(')') else {
+        return Ok(None);
+    };
+    if !inner.contains('@') {
+        return Ok(None);
+    }
+    let mut args = Vec::new();
+    for part in inner.split(',') {
+        let (arg, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("the function argument `{part}` has no `=`"))?;
+        let (alias, quoted) = match value.strip_prefix("'@").and_then(|v| v.strip_suffix('\'')) {
+            Some(alias) => (alias, true),
+            None => match value.strip_prefix('@') {
+                Some(alias) => (alias, false),
+                None => {
+                    return Err(format!(
+                        "the function argument `{part}` is neither an alias nor the only kind \
+                         of argument in its segment"
+                    ))
+                }
+            },
+        };
+        args.push(AliasArg {
+            name: arg.trim().to_string(),
+            alias: alias.to_string(),
+            quoted,
+        });
+    }
+    Ok(Some(AliasCall {
+        name: name.to_string(),
+        args,
+        pointer: pointer.to_string(),
+    }))
 }
 
 /// The accessors handed out so far, per builder, so that two path shapes never get one name
@@ -54,8 +119,17 @@ impl Accessors {
     }
 }
 
-/// The route of `method` on `path`; `kind` is the spec's `x-ms-docs-operation-type`.
-pub fn route(path: &str, method: &str, kind: Option<&str>, accessors: &mut Accessors) -> Route {
+/// The route of `method` on `path`; `kind` is the spec's `x-ms-docs-operation-type`;
+/// `collection` tells whether it answers with a page of a collection; `pointer` is where the
+/// path is, for errors.
+pub fn route(
+    path: &str,
+    method: &str,
+    kind: Option<&str>,
+    collection: bool,
+    pointer: &str,
+    accessors: &mut Accessors,
+) -> Result<Route, String> {
     let pieces: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let last_is_action = pieces.last().is_some_and(|last| {
         !is_param(last)
@@ -92,22 +166,34 @@ pub fn route(path: &str, method: &str, kind: Option<&str>, accessors: &mut Acces
         });
     }
     let last = pieces.last().copied().unwrap_or_default();
-    if last_is_action {
-        let (name, params) = piece_method(last);
-        Route {
+    if !last_is_action {
+        return Ok(Route {
             steps,
-            name,
-            params,
-            tail: parse_template(last),
-        }
-    } else {
-        Route {
-            steps,
-            name: names::operation_method(method, is_param(last)),
+            name: names::operation_method(method, collection),
             params: Vec::new(),
             tail: Vec::new(),
-        }
+            alias_call: None,
+        });
     }
+    Ok(match alias_call(last, pointer)? {
+        Some(call) => Route {
+            steps,
+            name: names::action_method(&call.name),
+            params: Vec::new(),
+            tail: Vec::new(),
+            alias_call: Some(call),
+        },
+        None => {
+            let (name, params) = piece_method(last);
+            Route {
+                steps,
+                name,
+                params,
+                tail: parse_template(last),
+                alias_call: None,
+            }
+        }
+    })
 }
 
 /// The request builders the routes make, root first, then sorted by name; and for each route,
@@ -264,8 +350,11 @@ mod tests {
             "/users/{user-id}/onlineMeetings/{onlineMeeting-id}",
             "get",
             None,
+            false,
+            "#",
             &mut accessors,
-        );
+        )
+        .unwrap();
         let steps: Vec<&str> = r.steps.iter().map(|s| s.method.as_str()).collect();
         assert_eq!(steps, ["user", "online_meeting"]);
         assert_eq!(r.name, "get");
@@ -273,7 +362,35 @@ mod tests {
             "/me/onlineMeetings/createOrGet",
             "post",
             Some("action"),
+            false,
+            "#",
             &mut accessors,
+        )
+        .unwrap();
+        let f = route(
+            "/me/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime)",
+            "get",
+            Some("function"),
+            true,
+            "#",
+            &mut accessors,
+        )
+        .unwrap();
+        assert_eq!(f.name, "get_all_transcripts");
+        assert!(f.tail.is_empty());
+        let call = f.alias_call.unwrap();
+        assert_eq!(call.name, "getAllTranscripts");
+        let args: Vec<(&str, &str, bool)> = call
+            .args
+            .iter()
+            .map(|a| (a.name.as_str(), a.alias.as_str(), a.quoted))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("meetingOrganizerUserId", "meetingOrganizerUserId", true),
+                ("startDateTime", "startDateTime", false)
+            ]
         );
         assert_eq!(r.name, "create_or_get");
         assert_eq!(r.tail, [Segment::Literal("createOrGet".into())]);

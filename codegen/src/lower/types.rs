@@ -129,13 +129,14 @@ impl<'i, 'a> TypeSpace<'i, 'a> {
                 ty,
                 optional: !prop.required || nullable || is_odata_type,
                 boxed: false,
+                update: false,
                 is_odata_type,
             });
         }
         Ok(fields)
     }
 
-    fn boxed_type(
+    pub fn boxed_type(
         &mut self,
         schema: &'a ReferenceOr<Box<Schema>>,
         at: &str,
@@ -382,6 +383,75 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
         VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Base64Url,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "base64url" => TypeRef::Base64Url,
         _ => TypeRef::String,
+    }
+}
+
+impl TypeSpace<'_, '_> {
+    /// An open string enum of an option's enumerated values, named `hint` (one type for the
+    /// same values at `/me` and `/users/{id}`).
+    pub fn option_enum(&mut self, hint: &str, values: &[String], at: String) -> String {
+        let mut scope = Scope::default();
+        let variants = values
+            .iter()
+            .map(|v| Variant {
+                name: scope.claim(names::camel(v)),
+                value: v.clone(),
+            })
+            .collect();
+        let def = TypeKind::Enum(EnumDef {
+            other: names::other_variant(&scope),
+            variants,
+        });
+        if self.types.get(hint).is_some_and(|t| t.kind == def) {
+            return hint.to_string();
+        }
+        let name = self.scope.claim(hint.to_string());
+        let doc = "The values this option takes.".to_string();
+        self.insert(&name, &at, doc, def);
+        name
+    }
+
+    /// The PATCH body of the struct `name`: every property unchanged unless set or cleared.
+    /// A union's base type stands for the union.
+    pub fn update_type(&mut self, name: &str) -> Option<String> {
+        let base = match &self.types.get(name)?.kind {
+            TypeKind::Union(u) => u.base.clone(),
+            _ => name.to_string(),
+        };
+        let wanted = names::update_type(&base);
+        if self.types.contains_key(&wanted) {
+            return Some(wanted);
+        }
+        let def = self.types.get(&base)?;
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        let fields = s
+            .fields
+            .iter()
+            .filter(|f| !f.is_odata_type)
+            .map(|f| Field {
+                optional: false,
+                update: true,
+                ..f.clone()
+            })
+            .collect();
+        let doc = format!(
+            "The properties of a [`{base}`] to change with PATCH: each is left unchanged, \
+             cleared (sent as `null`) or set. Only the properties given are sent."
+        );
+        let origin = def.origin.clone();
+        let update = self.scope.claim(wanted);
+        self.insert(
+            &update,
+            &origin,
+            doc,
+            TypeKind::Struct(StructDef {
+                fields,
+                has_default: true,
+            }),
+        );
+        Some(update)
     }
 }
 

@@ -37,10 +37,25 @@ pub fn json(attrs: &[Attribute]) -> syn::Result<Option<Json>> {
     Ok(found)
 }
 
-/// Whether a type is written `Option<..>` (by any path), which makes a field optional.
-pub fn is_option(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
-        _ => false,
+/// How a field is present in JSON, from how its type is written (by any path).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: required.
+    Required,
+    /// `Option<T>`: absent (or `null`) is `None`.
+    Optional,
+    /// `Update<T>`: a PATCH property, left out when unchanged, `null` when cleared.
+    Update,
+}
+
+pub fn presence(ty: &syn::Type) -> Presence {
+    let last = match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    match last.as_deref() {
+        Some("Option") => Presence::Optional,
+        Some("Update") => Presence::Update,
+        _ => Presence::Required,
     }
 }

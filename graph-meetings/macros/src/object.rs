@@ -5,13 +5,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident};
 
-use crate::attrs::{self, Json};
+use crate::attrs::{self, Json, Presence};
 
 /// A declared property.
 struct Property<'a> {
     ident: &'a Ident,
     json: String,
-    optional: bool,
+    presence: Presence,
 }
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -41,7 +41,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             Some(Json::Name(json)) => properties.push(Property {
                 ident,
                 json,
-                optional: attrs::is_option(&field.ty),
+                presence: attrs::presence(&field.ty),
             }),
             Some(Json::Other) if other.is_none() => other = Some(ident),
             _ => {
@@ -96,6 +96,9 @@ fn read_map(properties: &[Property], other: &Ident) -> TokenStream {
         let ident = p.ident;
         match odata {
             Some(o) if o.ident == ident => quote!(let mut #ident = __odata_type;),
+            _ if p.presence == Presence::Update => {
+                quote!(let mut #ident = crate::types::Update::Unchanged;)
+            }
             _ => quote!(let mut #ident = ::std::option::Option::None;),
         }
     });
@@ -108,18 +111,20 @@ fn read_map(properties: &[Property], other: &Ident) -> TokenStream {
     });
     let arms = properties.iter().map(|p| {
         let (ident, key) = (p.ident, &p.json);
-        if p.optional {
-            quote!(#key => #ident = __map.next_value()?,)
-        } else {
-            quote!(#key => #ident = ::std::option::Option::Some(__map.next_value()?),)
+        match p.presence {
+            Presence::Optional | Presence::Update => quote!(#key => #ident = __map.next_value()?,),
+            Presence::Required => {
+                quote!(#key => #ident = ::std::option::Option::Some(__map.next_value()?),)
+            }
         }
     });
     let inits = properties.iter().map(|p| {
         let (ident, key) = (p.ident, &p.json);
-        if p.optional {
-            quote!(#ident,)
-        } else {
-            quote!(#ident: #ident.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#key))?,)
+        match p.presence {
+            Presence::Optional | Presence::Update => quote!(#ident,),
+            Presence::Required => {
+                quote!(#ident: #ident.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#key))?,)
+            }
         }
     });
     quote! {
@@ -166,14 +171,18 @@ fn write_map(properties: &[Property], other: &Ident) -> TokenStream {
     };
     let entries = properties.iter().map(|p| {
         let (ident, key) = (p.ident, &p.json);
-        if p.optional {
-            quote! {
+        match p.presence {
+            Presence::Optional => quote! {
                 if let ::std::option::Option::Some(__value) = &self.#ident {
                     __map.serialize_entry(#key, __value)?;
                 }
-            }
-        } else {
-            quote!(__map.serialize_entry(#key, &self.#ident)?;)
+            },
+            Presence::Update => quote! {
+                if !self.#ident.is_unchanged() {
+                    __map.serialize_entry(#key, &self.#ident)?;
+                }
+            },
+            Presence::Required => quote!(__map.serialize_entry(#key, &self.#ident)?;),
         }
     });
     quote! {

@@ -32,7 +32,7 @@ struct Answer {
 }
 
 impl Client {
-    pub(super) async fn execute<T>(&self, request: Request<'_, T>) -> Result<Response<T>, Error> {
+    pub(super) async fn execute<T>(&self, request: &Request<'_, T>) -> Result<Response<T>, Error> {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let base = format!("{}/{}", self.cloud.root(), request.target.version());
         let http_request = request.to_http(&base)?;
@@ -49,7 +49,7 @@ impl Client {
 
     async fn attempts<T>(
         &self,
-        request: Request<'_, T>,
+        request: &Request<'_, T>,
         http_request: http::Request<Vec<u8>>,
         client_request_id: String,
     ) -> Result<Response<T>, Error> {

@@ -396,7 +396,8 @@ impl Client {
 
 impl<T> Request<'_, T> {
     /// Sends the request through the client it was built from.
-    pub async fn send(self) -> Result<Response<T>, Error> {
+    /// The request is kept: it can be sent again.
+    pub async fn send(&self) -> Result<Response<T>, Error> {
         match self.target.client_ref() {
             Some(client) => client.execute(self).await,
             None => Err(Error::NoClient),
@@ -404,7 +405,7 @@ impl<T> Request<'_, T> {
     }
 
     /// Sends the request through `client`, whatever it was built from.
-    pub async fn send_with(self, client: &Client) -> Result<Response<T>, Error> {
+    pub async fn send_with(&self, client: &Client) -> Result<Response<T>, Error> {
         client.execute(self).await
     }
 }

@@ -66,6 +66,2544 @@ impl<'c> MeBuilder<'c> {
             path: __path,
         }
     }
+    /// Requests under `…/onlineMeetings(joinWebUrl='{joinWebUrl}')`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meetings_with_join_web_url(
+        &self,
+        join_web_url: &str,
+    ) -> MeOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings(joinWebUrl='");
+        __path.push_param(join_web_url, crate::request::ParamStyle::QuotedLiteral);
+        __path.push_str("')");
+        MeOnlineMeetingsWithJoinWebUrlBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/onlineMeetings/{onlineMeeting-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meeting(&self, online_meeting_id: &str) -> MeOnlineMeetingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings/");
+        __path.push_param(online_meeting_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAiInsightBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAiInsightBuilder<'c> {
+    /// Delete one AI insight of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAiInsightDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAiInsightDeleteRequest(__request)
+    }
+    /// Get one AI insight of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAiInsightGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        OnlineMeetingAiInsightGetRequest(__request)
+    }
+    /// Update one AI insight of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallAiInsightUpdate,
+    ) -> crate::request::Request<'c, CallAiInsight> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/aiInsights`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAiInsightsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAiInsightsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingAiInsightsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingAiInsightsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the AI insights of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAiInsightsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallAiInsight>>,
+        );
+        OnlineMeetingAiInsightsListRequest(__request)
+    }
+    /// Add an AI insight to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/aiInsights`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallAiInsight,
+    ) -> crate::request::Request<'c, CallAiInsight> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/aiInsights/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAiInsightsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAiInsightsCountBuilder<'c> {
+    /// Count the AI insights of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAiInsightsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAiInsightsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/alternativeRecording`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAlternativeRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAlternativeRecordingBuilder<'c> {
+    /// Delete the alternative recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAlternativeRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAlternativeRecordingDeleteRequest(__request)
+    }
+    /// Download the alternative recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the alternative recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of an attendance report
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of an attendance report
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of an attendance report
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of an attendance report
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to an attendance report
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of an attendance report
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one attendance report of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get one attendance report of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update one attendance report of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingAttendanceReportsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance reports of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingAttendanceReport>>,
+        );
+        OnlineMeetingAttendanceReportsListRequest(__request)
+    }
+    /// Add an attendance report to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &MeetingAttendanceReport,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    /// Count the attendance reports of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendeeReport`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendeeReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendeeReportBuilder<'c> {
+    /// Delete the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendeeReportDeleteRequest(__request)
+    }
+    /// Download the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/broadcastRecording`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingBroadcastRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingBroadcastRecordingBuilder<'c> {
+    /// Delete the broadcast recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingBroadcastRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingBroadcastRecordingDeleteRequest(__request)
+    }
+    /// Download the broadcast recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the broadcast recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingBuilder<'c> {
+    /// Requests under `…/aiInsights`.
+    pub fn ai_insights(&self) -> MeOnlineMeetingAiInsightsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("aiInsights");
+        MeOnlineMeetingAiInsightsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/aiInsights/{callAiInsight-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn ai_insight(
+        &self,
+        call_ai_insight_id: &str,
+    ) -> MeOnlineMeetingAiInsightBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("aiInsights/");
+        __path.push_param(call_ai_insight_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingAiInsightBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/alternativeRecording`.
+    pub fn alternative_recording(
+        &self,
+    ) -> MeOnlineMeetingAlternativeRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("alternativeRecording");
+        MeOnlineMeetingAlternativeRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports`.
+    pub fn attendance_reports(&self) -> MeOnlineMeetingAttendanceReportsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports");
+        MeOnlineMeetingAttendanceReportsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports/{meetingAttendanceReport-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_report(
+        &self,
+        meeting_attendance_report_id: &str,
+    ) -> MeOnlineMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports/");
+        __path
+            .push_param(
+                meeting_attendance_report_id,
+                crate::request::ParamStyle::Segment,
+            );
+        MeOnlineMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendeeReport`.
+    pub fn attendee_report(&self) -> MeOnlineMeetingAttendeeReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendeeReport");
+        MeOnlineMeetingAttendeeReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/broadcastRecording`.
+    pub fn broadcast_recording(&self) -> MeOnlineMeetingBroadcastRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("broadcastRecording");
+        MeOnlineMeetingBroadcastRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/meetingAttendanceReport`.
+    pub fn meeting_attendance_report(
+        &self,
+    ) -> MeOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("meetingAttendanceReport");
+        MeOnlineMeetingMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recording`.
+    pub fn recording(&self) -> MeOnlineMeetingRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recording");
+        MeOnlineMeetingRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings`.
+    pub fn recordings(&self) -> MeOnlineMeetingRecordingsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings");
+        MeOnlineMeetingRecordingsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings/{callRecording-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn recordings_item(
+        &self,
+        call_recording_id: &str,
+    ) -> MeOnlineMeetingRecordingsItemBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings/");
+        __path.push_param(call_recording_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingRecordingsItemBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registration`.
+    pub fn registration(&self) -> MeOnlineMeetingRegistrationBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registration");
+        MeOnlineMeetingRegistrationBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts`.
+    pub fn transcripts(&self) -> MeOnlineMeetingTranscriptsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts");
+        MeOnlineMeetingTranscriptsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts/{callTranscript-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn transcript(
+        &self,
+        call_transcript_id: &str,
+    ) -> MeOnlineMeetingTranscriptBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts/");
+        __path.push_param(call_transcript_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingTranscriptBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one online meeting of the signed-in user
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingDeleteRequest(__request)
+    }
+    /// Get one online meeting of the signed-in user
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingGetRequest(__request)
+    }
+    /// Update one online meeting of the signed-in user
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        MeOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> MeOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// Only the properties sent are changed.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recording`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingBuilder<'c> {
+    /// Delete the recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingDeleteRequest(__request)
+    }
+    /// Download the recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingRecordingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingRecordingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the recordings of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingRecordingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsListRequest(__request)
+    }
+    /// Add a recording to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallRecording,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+    /// Track changes to the recordings of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingRecordingsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsDeltaRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsCountBuilder<'c> {
+    /// Count the recordings of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRecordingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsItemBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsItemBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> MeOnlineMeetingRecordingsItemContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        MeOnlineMeetingRecordingsItemContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one recording of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingsItemDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingsItemDeleteRequest(__request)
+    }
+    /// Get one recording of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingsItemGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        OnlineMeetingRecordingsItemGetRequest(__request)
+    }
+    /// Update one recording of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallRecordingUpdate,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsItemContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsItemContentBuilder<'c> {
+    /// Delete the content of a recording
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingsItemContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingsItemContentDeleteRequest(__request)
+    }
+    /// Download the content of a recording
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the content of a recording
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationBuilder<'c> {
+    /// Requests under `…/customQuestions`.
+    pub fn custom_questions(
+        &self,
+    ) -> MeOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("customQuestions");
+        MeOnlineMeetingRegistrationCustomQuestionsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/customQuestions/{meetingRegistrationQuestion-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn custom_question(
+        &self,
+        meeting_registration_question_id: &str,
+    ) -> MeOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("customQuestions/");
+        __path
+            .push_param(
+                meeting_registration_question_id,
+                crate::request::ParamStyle::Segment,
+            );
+        MeOnlineMeetingRegistrationCustomQuestionBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registrants`.
+    pub fn registrants(&self) -> MeOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registrants");
+        MeOnlineMeetingRegistrationRegistrantsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registrants/{meetingRegistrantBase-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn registrant(
+        &self,
+        meeting_registrant_base_id: &str,
+    ) -> MeOnlineMeetingRegistrationRegistrantBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registrants/");
+        __path
+            .push_param(meeting_registrant_base_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingRegistrationRegistrantBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete the registration settings of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRegistrationDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationDeleteRequest(__request)
+    }
+    /// Get the registration settings of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRegistrationGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistration>,
+        );
+        OnlineMeetingRegistrationGetRequest(__request)
+    }
+    /// Update the registration settings of an online meeting
+    ///
+    /// Only the properties sent are changed.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrationUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistration> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistration>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+    /// Delete one custom registration question of the registration settings
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationCustomQuestionDeleteRequest(__request)
+    }
+    /// Get one custom registration question of the registration settings
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRegistrationCustomQuestionGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        OnlineMeetingRegistrationCustomQuestionGetRequest(__request)
+    }
+    /// Update one custom registration question of the registration settings
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrationQuestionUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistrationQuestion> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingRegistrationCustomQuestionsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the custom registration questions of the registration settings
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingRegistrationCustomQuestionsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<
+                crate::request::Page<MeetingRegistrationQuestion>,
+            >,
+        );
+        OnlineMeetingRegistrationCustomQuestionsListRequest(__request)
+    }
+    /// Add a custom registration question to the registration settings
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &MeetingRegistrationQuestion,
+    ) -> crate::request::Request<'c, MeetingRegistrationQuestion> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+    /// Count the custom registration questions of the registration settings
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRegistrationCustomQuestionsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationRegistrantBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationRegistrantBuilder<'c> {
+    /// Delete one registrant of the registration settings
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRegistrationRegistrantDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationRegistrantDeleteRequest(__request)
+    }
+    /// Get one registrant of the registration settings
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRegistrationRegistrantGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        OnlineMeetingRegistrationRegistrantGetRequest(__request)
+    }
+    /// Update one registrant of the registration settings
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrantBaseUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistrantBase> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/registrants`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingRegistrationRegistrantsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the registrants of the registration settings
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingRegistrationRegistrantsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingRegistrantBase>>,
+        );
+        OnlineMeetingRegistrationRegistrantsListRequest(__request)
+    }
+    /// Add a registrant to the registration settings
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/registration/registrants`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &MeetingRegistrantBase,
+    ) -> crate::request::Request<'c, MeetingRegistrantBase> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/registration/registrants/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+    /// Count the registrants of the registration settings
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRegistrationRegistrantsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRegistrationRegistrantsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> MeOnlineMeetingTranscriptContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        MeOnlineMeetingTranscriptContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/metadataContent`.
+    pub fn metadata_content(
+        &self,
+    ) -> MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("metadataContent");
+        MeOnlineMeetingTranscriptMetadataContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one transcript of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptDeleteRequest(__request)
+    }
+    /// Get one transcript of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        OnlineMeetingTranscriptGetRequest(__request)
+    }
+    /// Update one transcript of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallTranscriptUpdate,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptContentBuilder<'c> {
+    /// Delete the content of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptContentDeleteRequest(__request)
+    }
+    /// Download the content of a transcript
+    ///
+    /// Ask for WebVTT with `$format=text/vtt`; the body is then the transcript as text. Without it Graph answers with a binary document.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptContentGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        OnlineMeetingTranscriptContentGetRequest(__request)
+    }
+    /// Upload the content of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    /// Delete the metadata (timing and speaker details) of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptMetadataContentDeleteRequest(__request)
+    }
+    /// Download the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingTranscriptsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingTranscriptsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the transcripts of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingTranscriptsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsListRequest(__request)
+    }
+    /// Add a transcript to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallTranscript,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+    /// Track changes to the transcripts of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingTranscriptsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsDeltaRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptsCountBuilder<'c> {
+    /// Count the transcripts of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingTranscriptsCountGetRequest(__request)
+    }
 }
 /// Requests under `/me/onlineMeetings`.
 #[derive(Clone, Debug)]
@@ -74,6 +2612,37 @@ pub struct MeOnlineMeetingsBuilder<'c> {
     path: crate::request::Path,
 }
 impl<'c> MeOnlineMeetingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the online meetings of the signed-in user
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<OnlineMeeting>>,
+        );
+        OnlineMeetingsListRequest(__request)
+    }
     /// Create an online meeting for the signed-in user
     ///
     /// Makes a standalone Teams meeting that is not on the user's calendar.
@@ -88,14 +2657,15 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
         body: &OnlineMeeting,
     ) -> crate::request::Request<'c, OnlineMeeting> {
         let __path = self.path.clone();
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
             crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
-        )
+        );
+        __request
     }
     /// Create or get an online meeting for the signed-in user by external ID
     ///
@@ -114,19 +2684,19 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
         let mut __path = self.path.clone();
         __path.push_str("/");
         __path.push_str("createOrGet");
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
             crate::request::Idempotency::Idempotent,
-            |__status, __body| match __status.as_u16() {
+            |__status, __headers, __body| match __status.as_u16() {
                 200 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Existing)
                 }
                 201 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Created)
                 }
                 _ => {
@@ -135,7 +2705,233 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
                     )
                 }
             },
-        )
+        );
+        __request
+    }
+    /// Get the recordings of every meeting a user organized
+    ///
+    /// Bound to the meetings of the signed-in user; `meetingOrganizerUserId` names the organizer and the date-times bound when the recordings were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_recordings(&self) -> OnlineMeetingsGetAllRecordingsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallRecording>>,
+            )
+            .with_function("getAllRecordings");
+        OnlineMeetingsGetAllRecordingsRequest(__request)
+    }
+    /// Get the transcripts of every meeting a user organized
+    ///
+    /// Bound to the meetings of the signed-in user; `meetingOrganizerUserId` names the organizer and the date-times bound when the transcripts were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /me/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_transcripts(&self) -> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+            )
+            .with_function("getAllTranscripts");
+        OnlineMeetingsGetAllTranscriptsRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingsCountBuilder<'c> {
+    /// Count the online meetings of the signed-in user
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings(joinWebUrl='{joinWebUrl}')`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+    /// Delete one online meeting of the signed-in user found by its join URL
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingsWithJoinWebUrlDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingsWithJoinWebUrlDeleteRequest(__request)
+    }
+    /// Get one online meeting of the signed-in user found by its join URL
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingsWithJoinWebUrlGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingsWithJoinWebUrlGetRequest(__request)
+    }
+    /// Update one online meeting of the signed-in user found by its join URL
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting found by its join URL
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /me/onlineMeetings(joinWebUrl='{joinWebUrl}')/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting found by its join URL
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings(joinWebUrl='{joinWebUrl}')/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting found by its join URL
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings(joinWebUrl='{joinWebUrl}')/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
     }
 }
 /// Requests under `/users/{user-id}`.
@@ -155,6 +2951,2713 @@ impl<'c> UserBuilder<'c> {
             path: __path,
         }
     }
+    /// Requests under `…/onlineMeetings(joinWebUrl='{joinWebUrl}')`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meetings_with_join_web_url(
+        &self,
+        join_web_url: &str,
+    ) -> UserOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings(joinWebUrl='");
+        __path.push_param(join_web_url, crate::request::ParamStyle::QuotedLiteral);
+        __path.push_str("')");
+        UserOnlineMeetingsWithJoinWebUrlBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/onlineMeetings/{onlineMeeting-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meeting(
+        &self,
+        online_meeting_id: &str,
+    ) -> UserOnlineMeetingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings/");
+        __path.push_param(online_meeting_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAiInsightBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAiInsightBuilder<'c> {
+    /// Delete one AI insight of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingAiInsightDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAiInsightDeleteRequest(__request)
+    }
+    /// Get one AI insight of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingAiInsightGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        OnlineMeetingAiInsightGetRequest(__request)
+    }
+    /// Update one AI insight of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &CallAiInsightUpdate,
+    ) -> crate::request::Request<'c, CallAiInsight> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAiInsightsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAiInsightsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingAiInsightsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingAiInsightsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the AI insights of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingAiInsightsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallAiInsight>>,
+        );
+        OnlineMeetingAiInsightsListRequest(__request)
+    }
+    /// Add an AI insight to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &CallAiInsight,
+    ) -> crate::request::Request<'c, CallAiInsight> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallAiInsight>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAiInsightsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAiInsightsCountBuilder<'c> {
+    /// Count the AI insights of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/aiInsights/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingAiInsightsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAiInsightsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/alternativeRecording`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAlternativeRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAlternativeRecordingBuilder<'c> {
+    /// Delete the alternative recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingAlternativeRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAlternativeRecordingDeleteRequest(__request)
+    }
+    /// Download the alternative recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the alternative recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/alternativeRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of an attendance report
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of an attendance report
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of an attendance report
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of an attendance report
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to an attendance report
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of an attendance report
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one attendance report of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get one attendance report of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update one attendance report of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingAttendanceReportsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance reports of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingAttendanceReport>>,
+        );
+        OnlineMeetingAttendanceReportsListRequest(__request)
+    }
+    /// Add an attendance report to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &MeetingAttendanceReport,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    /// Count the attendance reports of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendeeReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendeeReportBuilder<'c> {
+    /// Delete the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendeeReportDeleteRequest(__request)
+    }
+    /// Download the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/broadcastRecording`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingBroadcastRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingBroadcastRecordingBuilder<'c> {
+    /// Delete the broadcast recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingBroadcastRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingBroadcastRecordingDeleteRequest(__request)
+    }
+    /// Download the broadcast recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the broadcast recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/broadcastRecording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingBuilder<'c> {
+    /// Requests under `…/aiInsights`.
+    pub fn ai_insights(&self) -> UserOnlineMeetingAiInsightsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("aiInsights");
+        UserOnlineMeetingAiInsightsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/aiInsights/{callAiInsight-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn ai_insight(
+        &self,
+        call_ai_insight_id: &str,
+    ) -> UserOnlineMeetingAiInsightBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("aiInsights/");
+        __path.push_param(call_ai_insight_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingAiInsightBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/alternativeRecording`.
+    pub fn alternative_recording(
+        &self,
+    ) -> UserOnlineMeetingAlternativeRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("alternativeRecording");
+        UserOnlineMeetingAlternativeRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports`.
+    pub fn attendance_reports(&self) -> UserOnlineMeetingAttendanceReportsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports");
+        UserOnlineMeetingAttendanceReportsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports/{meetingAttendanceReport-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_report(
+        &self,
+        meeting_attendance_report_id: &str,
+    ) -> UserOnlineMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports/");
+        __path
+            .push_param(
+                meeting_attendance_report_id,
+                crate::request::ParamStyle::Segment,
+            );
+        UserOnlineMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendeeReport`.
+    pub fn attendee_report(&self) -> UserOnlineMeetingAttendeeReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendeeReport");
+        UserOnlineMeetingAttendeeReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/broadcastRecording`.
+    pub fn broadcast_recording(&self) -> UserOnlineMeetingBroadcastRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("broadcastRecording");
+        UserOnlineMeetingBroadcastRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/meetingAttendanceReport`.
+    pub fn meeting_attendance_report(
+        &self,
+    ) -> UserOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("meetingAttendanceReport");
+        UserOnlineMeetingMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recording`.
+    pub fn recording(&self) -> UserOnlineMeetingRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recording");
+        UserOnlineMeetingRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings`.
+    pub fn recordings(&self) -> UserOnlineMeetingRecordingsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings");
+        UserOnlineMeetingRecordingsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings/{callRecording-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn recordings_item(
+        &self,
+        call_recording_id: &str,
+    ) -> UserOnlineMeetingRecordingsItemBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings/");
+        __path.push_param(call_recording_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingRecordingsItemBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registration`.
+    pub fn registration(&self) -> UserOnlineMeetingRegistrationBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registration");
+        UserOnlineMeetingRegistrationBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts`.
+    pub fn transcripts(&self) -> UserOnlineMeetingTranscriptsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts");
+        UserOnlineMeetingTranscriptsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts/{callTranscript-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn transcript(
+        &self,
+        call_transcript_id: &str,
+    ) -> UserOnlineMeetingTranscriptBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts/");
+        __path.push_param(call_transcript_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingTranscriptBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one online meeting of a user
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingDeleteRequest(__request)
+    }
+    /// Get one online meeting of a user
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingGetRequest(__request)
+    }
+    /// Update one online meeting of a user
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of the attendance report (the single-report form Graph keeps for older callers)
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        UserOnlineMeetingMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> UserOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update the attendance report (the single-report form Graph keeps for older callers) of an online meeting
+    ///
+    /// Only the properties sent are changed.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recording`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingBuilder<'c> {
+    /// Delete the recording of a live event of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingDeleteRequest(__request)
+    }
+    /// Download the recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the recording of a live event of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recording`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingRecordingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingRecordingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the recordings of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingRecordingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsListRequest(__request)
+    }
+    /// Add a recording to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &CallRecording,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+    /// Track changes to the recordings of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delta(&self) -> OnlineMeetingRecordingsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsDeltaRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsCountBuilder<'c> {
+    /// Count the recordings of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRecordingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRecordingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsItemBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsItemBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> UserOnlineMeetingRecordingsItemContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        UserOnlineMeetingRecordingsItemContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one recording of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRecordingsItemDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingsItemDeleteRequest(__request)
+    }
+    /// Get one recording of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRecordingsItemGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        OnlineMeetingRecordingsItemGetRequest(__request)
+    }
+    /// Update one recording of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &CallRecordingUpdate,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsItemContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsItemContentBuilder<'c> {
+    /// Delete the content of a recording
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRecordingsItemContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingsItemContentDeleteRequest(__request)
+    }
+    /// Download the content of a recording
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the content of a recording
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationBuilder<'c> {
+    /// Requests under `…/customQuestions`.
+    pub fn custom_questions(
+        &self,
+    ) -> UserOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("customQuestions");
+        UserOnlineMeetingRegistrationCustomQuestionsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/customQuestions/{meetingRegistrationQuestion-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn custom_question(
+        &self,
+        meeting_registration_question_id: &str,
+    ) -> UserOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("customQuestions/");
+        __path
+            .push_param(
+                meeting_registration_question_id,
+                crate::request::ParamStyle::Segment,
+            );
+        UserOnlineMeetingRegistrationCustomQuestionBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registrants`.
+    pub fn registrants(&self) -> UserOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registrants");
+        UserOnlineMeetingRegistrationRegistrantsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/registrants/{meetingRegistrantBase-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn registrant(
+        &self,
+        meeting_registrant_base_id: &str,
+    ) -> UserOnlineMeetingRegistrationRegistrantBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("registrants/");
+        __path
+            .push_param(meeting_registrant_base_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingRegistrationRegistrantBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete the registration settings of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRegistrationDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationDeleteRequest(__request)
+    }
+    /// Get the registration settings of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRegistrationGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistration>,
+        );
+        OnlineMeetingRegistrationGetRequest(__request)
+    }
+    /// Update the registration settings of an online meeting
+    ///
+    /// Only the properties sent are changed.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrationUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistration> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistration>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationCustomQuestionBuilder<'c> {
+    /// Delete one custom registration question of the registration settings
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationCustomQuestionDeleteRequest(__request)
+    }
+    /// Get one custom registration question of the registration settings
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRegistrationCustomQuestionGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        OnlineMeetingRegistrationCustomQuestionGetRequest(__request)
+    }
+    /// Update one custom registration question of the registration settings
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrationQuestionUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistrationQuestion> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationCustomQuestionsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingRegistrationCustomQuestionsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the custom registration questions of the registration settings
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingRegistrationCustomQuestionsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<
+                crate::request::Page<MeetingRegistrationQuestion>,
+            >,
+        );
+        OnlineMeetingRegistrationCustomQuestionsListRequest(__request)
+    }
+    /// Add a custom registration question to the registration settings
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &MeetingRegistrationQuestion,
+    ) -> crate::request::Request<'c, MeetingRegistrationQuestion> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingRegistrationQuestion>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationCustomQuestionsCountBuilder<'c> {
+    /// Count the custom registration questions of the registration settings
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRegistrationCustomQuestionsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationRegistrantBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationRegistrantBuilder<'c> {
+    /// Delete one registrant of the registration settings
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingRegistrationRegistrantDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRegistrationRegistrantDeleteRequest(__request)
+    }
+    /// Get one registrant of the registration settings
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRegistrationRegistrantGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        OnlineMeetingRegistrationRegistrantGetRequest(__request)
+    }
+    /// Update one registrant of the registration settings
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &MeetingRegistrantBaseUpdate,
+    ) -> crate::request::Request<'c, MeetingRegistrantBase> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationRegistrantsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingRegistrationRegistrantsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the registrants of the registration settings
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingRegistrationRegistrantsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingRegistrantBase>>,
+        );
+        OnlineMeetingRegistrationRegistrantsListRequest(__request)
+    }
+    /// Add a registrant to the registration settings
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &MeetingRegistrantBase,
+    ) -> crate::request::Request<'c, MeetingRegistrantBase> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingRegistrantBase>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRegistrationRegistrantsCountBuilder<'c> {
+    /// Count the registrants of the registration settings
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/registration/registrants/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingRegistrationRegistrantsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRegistrationRegistrantsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> UserOnlineMeetingTranscriptContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        UserOnlineMeetingTranscriptContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/metadataContent`.
+    pub fn metadata_content(
+        &self,
+    ) -> UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("metadataContent");
+        UserOnlineMeetingTranscriptMetadataContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one transcript of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingTranscriptDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptDeleteRequest(__request)
+    }
+    /// Get one transcript of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingTranscriptGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        OnlineMeetingTranscriptGetRequest(__request)
+    }
+    /// Update one transcript of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &CallTranscriptUpdate,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptContentBuilder<'c> {
+    /// Delete the content of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptContentDeleteRequest(__request)
+    }
+    /// Download the content of a transcript
+    ///
+    /// Ask for WebVTT with `$format=text/vtt`; the body is then the transcript as text. Without it Graph answers with a binary document.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingTranscriptContentGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        OnlineMeetingTranscriptContentGetRequest(__request)
+    }
+    /// Upload the content of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    /// Delete the metadata (timing and speaker details) of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptMetadataContentDeleteRequest(__request)
+    }
+    /// Download the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingTranscriptsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingTranscriptsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the transcripts of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingTranscriptsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsListRequest(__request)
+    }
+    /// Add a transcript to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn create(
+        &self,
+        body: &CallTranscript,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+    /// Track changes to the transcripts of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delta(&self) -> OnlineMeetingTranscriptsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsDeltaRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptsCountBuilder<'c> {
+    /// Count the transcripts of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingTranscriptsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingTranscriptsCountGetRequest(__request)
+    }
 }
 /// Requests under `/users/{user-id}/onlineMeetings`.
 #[derive(Clone, Debug)]
@@ -163,6 +5666,39 @@ pub struct UserOnlineMeetingsBuilder<'c> {
     path: crate::request::Path,
 }
 impl<'c> UserOnlineMeetingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the online meetings of a user
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn list(&self) -> OnlineMeetingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<OnlineMeeting>>,
+        );
+        OnlineMeetingsListRequest(__request)
+    }
     /// Create an online meeting for a user
     ///
     /// Makes a standalone Teams meeting that is not on the user's calendar.
@@ -179,14 +5715,15 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
         body: &OnlineMeeting,
     ) -> crate::request::Request<'c, OnlineMeeting> {
         let __path = self.path.clone();
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
             crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
-        )
+        );
+        __request
     }
     /// Create or get an online meeting for a user by external ID
     ///
@@ -207,19 +5744,19 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
         let mut __path = self.path.clone();
         __path.push_str("/");
         __path.push_str("createOrGet");
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
             crate::request::Idempotency::Idempotent,
-            |__status, __body| match __status.as_u16() {
+            |__status, __headers, __body| match __status.as_u16() {
                 200 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Existing)
                 }
                 201 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Created)
                 }
                 _ => {
@@ -228,7 +5765,2670 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
                     )
                 }
             },
+        );
+        __request
+    }
+    /// Get the recordings of every meeting a user organized
+    ///
+    /// Bound to the meetings of a user; `meetingOrganizerUserId` names the organizer and the date-times bound when the recordings were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get_all_recordings(&self) -> OnlineMeetingsGetAllRecordingsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallRecording>>,
+            )
+            .with_function("getAllRecordings");
+        OnlineMeetingsGetAllRecordingsRequest(__request)
+    }
+    /// Get the transcripts of every meeting a user organized
+    ///
+    /// Bound to the meetings of a user; `meetingOrganizerUserId` names the organizer and the date-times bound when the transcripts were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get_all_transcripts(&self) -> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+            )
+            .with_function("getAllTranscripts");
+        OnlineMeetingsGetAllTranscriptsRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingsCountBuilder<'c> {
+    /// Count the online meetings of a user
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingsWithJoinWebUrlBuilder<'c> {
+    /// Delete one online meeting of a user found by its join URL
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn delete(&self) -> OnlineMeetingsWithJoinWebUrlDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingsWithJoinWebUrlDeleteRequest(__request)
+    }
+    /// Get one online meeting of a user found by its join URL
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get(&self) -> OnlineMeetingsWithJoinWebUrlGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingsWithJoinWebUrlGetRequest(__request)
+    }
+    /// Update one online meeting of a user found by its join URL
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting found by its join URL
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting found by its join URL
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting found by its join URL
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings(joinWebUrl='{joinWebUrl}')/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    ///
+    /// **Deprecated.** Deprecated since 2024-07-02; Graph removes it on 2025-07-02. Microsoft marks this beta path deprecated with the Copilot export preview.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// The request of `GET /me/onlineMeetings` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<OnlineMeeting>>,
+);
+impl<'c> OnlineMeetingsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<OnlineMeeting>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<OnlineMeeting>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<OnlineMeeting>> {
+    fn from(__value: OnlineMeetingsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings(joinWebUrl='{joinWebUrl}')` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsWithJoinWebUrlDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingsWithJoinWebUrlDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsWithJoinWebUrlDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsWithJoinWebUrlDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingsWithJoinWebUrlDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings(joinWebUrl='{joinWebUrl}')` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsWithJoinWebUrlGetRequest<'c>(
+    crate::request::Request<'c, OnlineMeeting>,
+);
+impl<'c> OnlineMeetingsWithJoinWebUrlGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, OnlineMeeting> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsWithJoinWebUrlGetRequest<'c> {
+    type Target = crate::request::Request<'c, OnlineMeeting>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsWithJoinWebUrlGetRequest<'c>>
+for crate::request::Request<'c, OnlineMeeting> {
+    fn from(__value: OnlineMeetingsWithJoinWebUrlGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsGetAllRecordingsRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingsGetAllRecordingsRequest<'c> {
+    /// Object ID of the user who organized the meetings. Graph refuses the call without it (or a `$filter` on the organizer).
+    ///
+    /// Sent as the function argument `meetingOrganizerUserId`, written into the path segment; left out when not set.
+    pub fn meeting_organizer_user_id(self, value: &str) -> Self {
+        Self(
+            self
+                .0
+                .function_arg(
+                    "meetingOrganizerUserId",
+                    crate::request::odata::string(
+                        &::std::string::ToString::to_string(value),
+                    ),
+                ),
         )
+    }
+    /// Only what was created at or after this time.
+    ///
+    /// Sent as the function argument `startDateTime`, written into the path segment; left out when not set.
+    pub fn start_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(
+            self.0.function_arg("startDateTime", crate::request::odata::date_time(value)),
+        )
+    }
+    /// Only what was created before this time.
+    ///
+    /// Sent as the function argument `endDateTime`, written into the path segment; left out when not set.
+    pub fn end_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(self.0.function_arg("endDateTime", crate::request::odata::date_time(value)))
+    }
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsGetAllRecordingsRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsGetAllRecordingsRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingsGetAllRecordingsRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsGetAllTranscriptsRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+    /// Object ID of the user who organized the meetings. Graph refuses the call without it (or a `$filter` on the organizer).
+    ///
+    /// Sent as the function argument `meetingOrganizerUserId`, written into the path segment; left out when not set.
+    pub fn meeting_organizer_user_id(self, value: &str) -> Self {
+        Self(
+            self
+                .0
+                .function_arg(
+                    "meetingOrganizerUserId",
+                    crate::request::odata::string(
+                        &::std::string::ToString::to_string(value),
+                    ),
+                ),
+        )
+    }
+    /// Only what was created at or after this time.
+    ///
+    /// Sent as the function argument `startDateTime`, written into the path segment; left out when not set.
+    pub fn start_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(
+            self.0.function_arg("startDateTime", crate::request::odata::date_time(value)),
+        )
+    }
+    /// Only what was created before this time.
+    ///
+    /// Sent as the function argument `endDateTime`, written into the path segment; left out when not set.
+    pub fn end_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(self.0.function_arg("endDateTime", crate::request::odata::date_time(value)))
+    }
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsGetAllTranscriptsRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsGetAllTranscriptsRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingsGetAllTranscriptsRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingGetRequest<'c>(crate::request::Request<'c, OnlineMeeting>);
+impl<'c> OnlineMeetingGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, OnlineMeeting> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingGetRequest<'c> {
+    type Target = crate::request::Request<'c, OnlineMeeting>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingGetRequest<'c>>
+for crate::request::Request<'c, OnlineMeeting> {
+    fn from(__value: OnlineMeetingGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAiInsightsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallAiInsight>>,
+);
+impl<'c> OnlineMeetingAiInsightsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallAiInsight>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAiInsightsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallAiInsight>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAiInsightsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallAiInsight>> {
+    fn from(__value: OnlineMeetingAiInsightsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAiInsightsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingAiInsightsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAiInsightsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAiInsightsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingAiInsightsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAiInsightDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingAiInsightDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAiInsightDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAiInsightDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAiInsightDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/aiInsights/{callAiInsight-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAiInsightGetRequest<'c>(
+    crate::request::Request<'c, CallAiInsight>,
+);
+impl<'c> OnlineMeetingAiInsightGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, CallAiInsight> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAiInsightGetRequest<'c> {
+    type Target = crate::request::Request<'c, CallAiInsight>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAiInsightGetRequest<'c>>
+for crate::request::Request<'c, CallAiInsight> {
+    fn from(__value: OnlineMeetingAiInsightGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/alternativeRecording` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAlternativeRecordingDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingAlternativeRecordingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAlternativeRecordingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAlternativeRecordingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAlternativeRecordingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>>,
+);
+impl<'c> OnlineMeetingAttendanceReportsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportsListRequest<'c> {
+    type Target = crate::request::Request<
+        'c,
+        crate::request::Page<MeetingAttendanceReport>,
+    >;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>> {
+    fn from(__value: OnlineMeetingAttendanceReportsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingAttendanceReportsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAttendanceReportDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportGetRequest<'c>(
+    crate::request::Request<'c, MeetingAttendanceReport>,
+);
+impl<'c> OnlineMeetingAttendanceReportGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingAttendanceReport>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportGetRequest<'c>>
+for crate::request::Request<'c, MeetingAttendanceReport> {
+    fn from(__value: OnlineMeetingAttendanceReportGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<AttendanceRecord>>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<AttendanceRecord>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>(
+    crate::request::Request<'c, AttendanceRecord>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, AttendanceRecord> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    type Target = crate::request::Request<'c, AttendanceRecord>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>>
+for crate::request::Request<'c, AttendanceRecord> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendeeReport` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendeeReportDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendeeReportDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendeeReportDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAttendeeReportDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/broadcastRecording` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingBroadcastRecordingDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingBroadcastRecordingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingBroadcastRecordingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingBroadcastRecordingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingBroadcastRecordingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingMeetingAttendanceReportDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingMeetingAttendanceReportDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingMeetingAttendanceReportDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportGetRequest<'c>(
+    crate::request::Request<'c, MeetingAttendanceReport>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingMeetingAttendanceReportGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingAttendanceReport>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingMeetingAttendanceReportGetRequest<'c>>
+for crate::request::Request<'c, MeetingAttendanceReport> {
+    fn from(__value: OnlineMeetingMeetingAttendanceReportGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<AttendanceRecord>>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<AttendanceRecord>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<
+    OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c>,
+> for crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+    fn from(
+        __value: OnlineMeetingMeetingAttendanceReportAttendanceRecordsListRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<
+    OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>,
+> for crate::request::Request<'c, u64> {
+    fn from(
+        __value: OnlineMeetingMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<
+    OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>,
+> for crate::request::Request<'c, ()> {
+    fn from(
+        __value: OnlineMeetingMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/meetingAttendanceReport/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c>(
+    crate::request::Request<'c, AttendanceRecord>,
+);
+impl<'c> OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, AttendanceRecord> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    type Target = crate::request::Request<'c, AttendanceRecord>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<
+    OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c>,
+> for crate::request::Request<'c, AttendanceRecord> {
+    fn from(
+        __value: OnlineMeetingMeetingAttendanceReportAttendanceRecordGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/recording` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingRecordingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRecordingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingRecordingsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingRecordingsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingRecordingsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingRecordingsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/delta()` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsDeltaRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingRecordingsDeltaRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsDeltaRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsDeltaRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingRecordingsDeltaRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsItemDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingRecordingsItemDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsItemDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsItemDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRecordingsItemDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsItemGetRequest<'c>(
+    crate::request::Request<'c, CallRecording>,
+);
+impl<'c> OnlineMeetingRecordingsItemGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, CallRecording> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsItemGetRequest<'c> {
+    type Target = crate::request::Request<'c, CallRecording>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsItemGetRequest<'c>>
+for crate::request::Request<'c, CallRecording> {
+    fn from(__value: OnlineMeetingRecordingsItemGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsItemContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingRecordingsItemContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsItemContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsItemContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRecordingsItemContentDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingRegistrationDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRegistrationDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationGetRequest<'c>(
+    crate::request::Request<'c, MeetingRegistration>,
+);
+impl<'c> OnlineMeetingRegistrationGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, MeetingRegistration> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingRegistration>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationGetRequest<'c>>
+for crate::request::Request<'c, MeetingRegistration> {
+    fn from(__value: OnlineMeetingRegistrationGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationCustomQuestionsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<MeetingRegistrationQuestion>>,
+);
+impl<'c> OnlineMeetingRegistrationCustomQuestionsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<MeetingRegistrationQuestion>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationCustomQuestionsListRequest<'c> {
+    type Target = crate::request::Request<
+        'c,
+        crate::request::Page<MeetingRegistrationQuestion>,
+    >;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationCustomQuestionsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<MeetingRegistrationQuestion>> {
+    fn from(__value: OnlineMeetingRegistrationCustomQuestionsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(
+        __value: OnlineMeetingRegistrationCustomQuestionsCountGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRegistrationCustomQuestionDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/customQuestions/{meetingRegistrationQuestion-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationCustomQuestionGetRequest<'c>(
+    crate::request::Request<'c, MeetingRegistrationQuestion>,
+);
+impl<'c> OnlineMeetingRegistrationCustomQuestionGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, MeetingRegistrationQuestion> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationCustomQuestionGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingRegistrationQuestion>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationCustomQuestionGetRequest<'c>>
+for crate::request::Request<'c, MeetingRegistrationQuestion> {
+    fn from(__value: OnlineMeetingRegistrationCustomQuestionGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationRegistrantsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<MeetingRegistrantBase>>,
+);
+impl<'c> OnlineMeetingRegistrationRegistrantsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<MeetingRegistrantBase>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationRegistrantsListRequest<'c> {
+    type Target = crate::request::Request<
+        'c,
+        crate::request::Page<MeetingRegistrantBase>,
+    >;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationRegistrantsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<MeetingRegistrantBase>> {
+    fn from(__value: OnlineMeetingRegistrationRegistrantsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationRegistrantsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingRegistrationRegistrantsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationRegistrantsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationRegistrantsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingRegistrationRegistrantsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationRegistrantDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingRegistrationRegistrantDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationRegistrantDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationRegistrantDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRegistrationRegistrantDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/registration/registrants/{meetingRegistrantBase-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRegistrationRegistrantGetRequest<'c>(
+    crate::request::Request<'c, MeetingRegistrantBase>,
+);
+impl<'c> OnlineMeetingRegistrationRegistrantGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, MeetingRegistrantBase> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRegistrationRegistrantGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingRegistrantBase>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRegistrationRegistrantGetRequest<'c>>
+for crate::request::Request<'c, MeetingRegistrantBase> {
+    fn from(__value: OnlineMeetingRegistrationRegistrantGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingTranscriptsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingTranscriptsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingTranscriptsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingTranscriptsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/delta()` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsDeltaRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingTranscriptsDeltaRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsDeltaRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsDeltaRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingTranscriptsDeltaRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingTranscriptDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptGetRequest<'c>(
+    crate::request::Request<'c, CallTranscript>,
+);
+impl<'c> OnlineMeetingTranscriptGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, CallTranscript> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptGetRequest<'c> {
+    type Target = crate::request::Request<'c, CallTranscript>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptGetRequest<'c>>
+for crate::request::Request<'c, CallTranscript> {
+    fn from(__value: OnlineMeetingTranscriptGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptContentDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptContentGetRequest<'c>(
+    crate::request::Request<'c, crate::request::Content>,
+);
+impl<'c> OnlineMeetingTranscriptContentGetRequest<'c> {
+    /// The format to answer in; `text/vtt` gives the transcript as WebVTT.
+    ///
+    /// Sent as the query option `$format`.
+    pub fn format(self, value: OnlineMeetingTranscriptContentGetFormat) -> Self {
+        Self(
+            self
+                .0
+                .query_option(
+                    "$format",
+                    ::std::string::ToString::to_string(value.as_str()),
+                ),
+        )
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, crate::request::Content> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptContentGetRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Content>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptContentGetRequest<'c>>
+for crate::request::Request<'c, crate::request::Content> {
+    fn from(__value: OnlineMeetingTranscriptContentGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>) -> Self {
+        __value.0
     }
 }
 /// What `create_or_get` answered: one variant per success status.

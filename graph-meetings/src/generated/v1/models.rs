@@ -86,6 +86,86 @@ pub struct AttendanceRecord {
         ::serde_json::Value,
     >,
 }
+/// One page of attendance records.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.attendanceRecordCollectionResponse")]
+pub struct AttendanceRecordCollectionResponse {
+    /// The attendance records on this page.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
+    /// URL of the next page; absent on the last page.
+    #[json("@odata.nextLink")]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    /// How many there are in all, when `$count=true` asked for it.
+    #[json("@odata.count")]
+    pub odata_count: ::std::option::Option<i64>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// The properties of a [`AttendanceRecord`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.attendanceRecord")]
+pub struct AttendanceRecordUpdate {
+    /// The resource's identifier. Read-only.
+    #[json("id")]
+    pub id: crate::types::Update<::std::string::String>,
+    /// Each stretch of time the participant was present.
+    #[json("attendanceIntervals")]
+    pub attendance_intervals: crate::types::Update<::std::vec::Vec<AttendanceInterval>>,
+    /// The participant's email address.
+    #[json("emailAddress")]
+    pub email_address: crate::types::Update<::std::string::String>,
+    /// Registration details from an external system, if any.
+    #[json("externalRegistrationInformation")]
+    pub external_registration_information: crate::types::Update<
+        VirtualEventExternalRegistrationInformation,
+    >,
+    /// Who the participant is.
+    #[json("identity")]
+    pub identity: crate::types::Update<Identity>,
+    /// The participant's registration identifier, for webinars.
+    #[json("registrationId")]
+    pub registration_id: crate::types::Update<::std::string::String>,
+    /// The participant's role, such as `Organizer` or `Presenter`.
+    #[json("role")]
+    pub role: crate::types::Update<::std::string::String>,
+    /// Total time present, in seconds.
+    #[json("totalAttendanceInSeconds")]
+    pub total_attendance_in_seconds: crate::types::Update<i32>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// How to reach one external attendee by SMS.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.attendeeNotificationInfo")]
+pub struct AttendeeNotificationInfo {
+    /// The phone number the SMS is sent to.
+    #[json("phoneNumber")]
+    pub phone_number: ::std::option::Option<::std::string::String>,
+    /// The attendee's time zone, by Windows name, used to write times in the message.
+    #[json("timeZone")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// The OData type of the value: `#microsoft.graph.attendeeNotificationInfo` for this type. Needed only where a base type is expected; left out, it is not sent.
+    #[json("@odata.type")]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
 /// Dial-in details for joining the meeting by phone.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
 #[json("microsoft.graph.audioConferencing")]
@@ -262,6 +342,66 @@ pub struct CallRecording {
         ::serde_json::Value,
     >,
 }
+/// One page of recordings.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callRecordingCollectionResponse")]
+pub struct CallRecordingCollectionResponse {
+    /// The recordings on this page.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::vec::Vec<CallRecording>>,
+    /// URL of the next page; absent on the last page.
+    #[json("@odata.nextLink")]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    /// How many there are in all, when `$count=true` asked for it.
+    #[json("@odata.count")]
+    pub odata_count: ::std::option::Option<i64>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// The properties of a [`CallRecording`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callRecording")]
+pub struct CallRecordingUpdate {
+    /// The resource's identifier. Read-only.
+    #[json("id")]
+    pub id: crate::types::Update<::std::string::String>,
+    /// Identifier of the call the recording belongs to. Read-only.
+    #[json("callId")]
+    pub call_id: crate::types::Update<::std::string::String>,
+    /// The recording's content. Read-only.
+    #[json("content")]
+    pub content: crate::types::Update<crate::types::Base64Url>,
+    /// Links the recording to the matching transcript. Read-only.
+    #[json("contentCorrelationId")]
+    pub content_correlation_id: crate::types::Update<::std::string::String>,
+    /// When the recording started. Read-only.
+    #[json("createdDateTime")]
+    pub created_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// When the recording ended. Read-only.
+    #[json("endDateTime")]
+    pub end_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// Identifier of the meeting recorded. Read-only.
+    #[json("meetingId")]
+    pub meeting_id: crate::types::Update<::std::string::String>,
+    /// Who organized the meeting. Read-only.
+    #[json("meetingOrganizer")]
+    pub meeting_organizer: crate::types::Update<IdentitySet>,
+    /// Where to fetch the recording's content. Read-only.
+    #[json("recordingContentUrl")]
+    pub recording_content_url: crate::types::Update<::std::string::String>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
 /// A transcript of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
 #[json("microsoft.graph.callTranscript")]
@@ -299,6 +439,69 @@ pub struct CallTranscript {
     /// Where to fetch the transcript's content. Read-only.
     #[json("transcriptContentUrl")]
     pub transcript_content_url: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// One page of transcripts.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callTranscriptCollectionResponse")]
+pub struct CallTranscriptCollectionResponse {
+    /// The transcripts on this page.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::vec::Vec<CallTranscript>>,
+    /// URL of the next page; absent on the last page.
+    #[json("@odata.nextLink")]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    /// How many there are in all, when `$count=true` asked for it.
+    #[json("@odata.count")]
+    pub odata_count: ::std::option::Option<i64>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// The properties of a [`CallTranscript`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.callTranscript")]
+pub struct CallTranscriptUpdate {
+    /// The resource's identifier. Read-only.
+    #[json("id")]
+    pub id: crate::types::Update<::std::string::String>,
+    /// Identifier of the call the transcript belongs to. Read-only.
+    #[json("callId")]
+    pub call_id: crate::types::Update<::std::string::String>,
+    /// The transcript's content. Read-only.
+    #[json("content")]
+    pub content: crate::types::Update<crate::types::Base64Url>,
+    /// Links the transcript to the matching recording. Read-only.
+    #[json("contentCorrelationId")]
+    pub content_correlation_id: crate::types::Update<::std::string::String>,
+    /// When the transcript was started. Read-only.
+    #[json("createdDateTime")]
+    pub created_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// When the transcript ended. Read-only.
+    #[json("endDateTime")]
+    pub end_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// Identifier of the meeting transcribed. Read-only.
+    #[json("meetingId")]
+    pub meeting_id: crate::types::Update<::std::string::String>,
+    /// Who organized the meeting. Read-only.
+    #[json("meetingOrganizer")]
+    pub meeting_organizer: crate::types::Update<IdentitySet>,
+    /// Timing and speaker metadata of the transcript. Read-only.
+    #[json("metadataContent")]
+    pub metadata_content: crate::types::Update<crate::types::Base64Url>,
+    /// Where to fetch the transcript's content. Read-only.
+    #[json("transcriptContentUrl")]
+    pub transcript_content_url: crate::types::Update<::std::string::String>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -471,6 +674,23 @@ impl ErrorDetails {
             additional_properties: ::serde_json::Map::new(),
         }
     }
+}
+/// `GetVirtualAppointmentJoinWebUrlResponse` (the spec gives no description).
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json(
+    "#/paths/~1me~1onlineMeetings~1{onlineMeeting-id}~1getVirtualAppointmentJoinWebUrl()/get/responses/200/content/application~1json/schema"
+)]
+pub struct GetVirtualAppointmentJoinWebUrlResponse {
+    /// The join link.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// A user, device or application that takes part in something.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -705,6 +925,59 @@ pub struct MeetingAttendanceReport {
     /// One record per participant. Read-only.
     #[json("attendanceRecords")]
     pub attendance_records: ::std::option::Option<::std::vec::Vec<AttendanceRecord>>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// One page of attendance reports.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.meetingAttendanceReportCollectionResponse")]
+pub struct MeetingAttendanceReportCollectionResponse {
+    /// The attendance reports on this page.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::vec::Vec<MeetingAttendanceReport>>,
+    /// URL of the next page; absent on the last page.
+    #[json("@odata.nextLink")]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    /// How many there are in all, when `$count=true` asked for it.
+    #[json("@odata.count")]
+    pub odata_count: ::std::option::Option<i64>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// The properties of a [`MeetingAttendanceReport`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.meetingAttendanceReport")]
+pub struct MeetingAttendanceReportUpdate {
+    /// The resource's identifier. Read-only.
+    #[json("id")]
+    pub id: crate::types::Update<::std::string::String>,
+    /// Links to events in external systems. Read-only.
+    #[json("externalEventInformation")]
+    pub external_event_information: crate::types::Update<
+        ::std::vec::Vec<VirtualEventExternalInformation>,
+    >,
+    /// When the meeting ended. Read-only.
+    #[json("meetingEndDateTime")]
+    pub meeting_end_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// When the meeting started. Read-only.
+    #[json("meetingStartDateTime")]
+    pub meeting_start_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// How many people took part. Read-only.
+    #[json("totalParticipantCount")]
+    pub total_participant_count: crate::types::Update<i32>,
+    /// One record per participant. Read-only.
+    #[json("attendanceRecords")]
+    pub attendance_records: crate::types::Update<::std::vec::Vec<AttendanceRecord>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -1133,6 +1406,27 @@ pub struct OnlineMeetingBase {
         ::serde_json::Value,
     >,
 }
+/// One page of online meetings.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.onlineMeetingCollectionResponse")]
+pub struct OnlineMeetingCollectionResponse {
+    /// The online meetings on this page.
+    #[json("value")]
+    pub value: ::std::option::Option<::std::vec::Vec<OnlineMeeting>>,
+    /// URL of the next page; absent on the last page.
+    #[json("@odata.nextLink")]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    /// How many there are in all, when `$count=true` asked for it.
+    #[json("@odata.count")]
+    pub odata_count: ::std::option::Option<i64>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
 /// Who may present in the meeting.
 ///
 /// Values this crate does not know are kept in [`OnlineMeetingPresenters::Other`] and written back unchanged; known values are recognised in any ASCII case.
@@ -1201,6 +1495,19 @@ pub struct OnlineMeetingSensitivityLabelAssignment {
         ::serde_json::Value,
     >,
 }
+/// The values this option takes.
+///
+/// Values this crate does not know are kept in [`OnlineMeetingTranscriptContentGetFormat::Other`] and written back unchanged; known values are recognised in any ASCII case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
+#[non_exhaustive]
+pub enum OnlineMeetingTranscriptContentGetFormat {
+    /// `text/vtt`
+    #[json("text/vtt")]
+    TextVtt,
+    /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
+    Other(::std::string::String),
+}
 /// The kind of meeting.
 ///
 /// Values this crate does not know are kept in [`OnlineMeetingType::Other`] and written back unchanged; known values are recognised in any ASCII case.
@@ -1222,6 +1529,245 @@ pub enum OnlineMeetingType {
     /// `meetnow`
     #[json("meetnow")]
     Meetnow,
+    /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
+    UnknownFutureValue,
+    /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
+    Other(::std::string::String),
+}
+/// The properties of a [`OnlineMeeting`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json("microsoft.graph.onlineMeeting")]
+pub struct OnlineMeetingUpdate {
+    /// The resource's identifier. Read-only.
+    #[json("id")]
+    pub id: crate::types::Update<::std::string::String>,
+    /// Whether attendees may turn on their cameras.
+    #[json("allowAttendeeToEnableCamera")]
+    pub allow_attendee_to_enable_camera: crate::types::Update<bool>,
+    /// Whether attendees may turn on their microphones.
+    #[json("allowAttendeeToEnableMic")]
+    pub allow_attendee_to_enable_mic: crate::types::Update<bool>,
+    /// Whether breakout rooms may be used.
+    #[json("allowBreakoutRooms")]
+    pub allow_breakout_rooms: crate::types::Update<bool>,
+    /// Whether meeting content may be copied and shared.
+    #[json("allowCopyingAndSharingMeetingContent")]
+    pub allow_copying_and_sharing_meeting_content: crate::types::Update<bool>,
+    /// Who may admit people from the lobby.
+    #[json("allowedLobbyAdmitters")]
+    pub allowed_lobby_admitters: crate::types::Update<AllowedLobbyAdmitterRoles>,
+    /// Who may present.
+    #[json("allowedPresenters")]
+    pub allowed_presenters: crate::types::Update<OnlineMeetingPresenters>,
+    /// Whether Live Share is on.
+    #[json("allowLiveShare")]
+    pub allow_live_share: crate::types::Update<MeetingLiveShareOptions>,
+    /// Whether the meeting chat is on, off or limited.
+    #[json("allowMeetingChat")]
+    pub allow_meeting_chat: crate::types::Update<MeetingChatMode>,
+    /// Whether participants may rename themselves.
+    #[json("allowParticipantsToChangeName")]
+    pub allow_participants_to_change_name: crate::types::Update<bool>,
+    /// Whether PowerPoint Live may be used.
+    #[json("allowPowerPointSharing")]
+    pub allow_power_point_sharing: crate::types::Update<bool>,
+    /// Whether the meeting may be recorded.
+    #[json("allowRecording")]
+    pub allow_recording: crate::types::Update<bool>,
+    /// Whether live reactions are on.
+    #[json("allowTeamworkReactions")]
+    pub allow_teamwork_reactions: crate::types::Update<bool>,
+    /// Whether the meeting may be transcribed.
+    #[json("allowTranscription")]
+    pub allow_transcription: crate::types::Update<bool>,
+    /// Whether the whiteboard may be used.
+    #[json("allowWhiteboard")]
+    pub allow_whiteboard: crate::types::Update<bool>,
+    /// Dial-in details. Read-only.
+    #[json("audioConferencing")]
+    pub audio_conferencing: crate::types::Update<AudioConferencing>,
+    /// The meeting's chat thread. Read-only.
+    #[json("chatInfo")]
+    pub chat_info: crate::types::Update<ChatInfo>,
+    /// Limits on the meeting chat.
+    #[json("chatRestrictions")]
+    pub chat_restrictions: crate::types::Update<ChatRestrictions>,
+    /// Joining details for third-party video systems. Read-only.
+    #[json("cloudVideoInteropInfo")]
+    pub cloud_video_interop_info: crate::types::Update<CloudVideoInteropInfo>,
+    /// When the meeting expires.
+    #[json("expiryDateTime")]
+    pub expiry_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// Whether end-to-end encryption is requested.
+    #[json("isEndToEndEncryptionEnabled")]
+    pub is_end_to_end_encryption_enabled: crate::types::Update<bool>,
+    /// Whether joining and leaving is announced.
+    #[json("isEntryExitAnnounced")]
+    pub is_entry_exit_announced: crate::types::Update<bool>,
+    /// Joining details as text or HTML. Read-only.
+    #[json("joinInformation")]
+    pub join_information: crate::types::Update<ItemBody>,
+    /// Meeting ID and passcode settings.
+    #[json("joinMeetingIdSettings")]
+    pub join_meeting_id_settings: crate::types::Update<JoinMeetingIdSettings>,
+    /// The URL people open to join. Read-only.
+    #[json("joinWebUrl")]
+    pub join_web_url: crate::types::Update<::std::string::String>,
+    /// Who skips the lobby.
+    #[json("lobbyBypassSettings")]
+    pub lobby_bypass_settings: crate::types::Update<LobbyBypassSettings>,
+    /// Web page where the organizer changes meeting options. Read-only.
+    #[json("meetingOptionsWebUrl")]
+    pub meeting_options_web_url: crate::types::Update<::std::string::String>,
+    /// Language tag of the language spoken in the meeting.
+    #[json("meetingSpokenLanguageTag")]
+    pub meeting_spoken_language_tag: crate::types::Update<::std::string::String>,
+    /// The kind of meeting.
+    #[json("meetingType")]
+    pub meeting_type: crate::types::Update<OnlineMeetingType>,
+    /// Whether recording starts by itself when the meeting starts.
+    #[json("recordAutomatically")]
+    pub record_automatically: crate::types::Update<bool>,
+    /// The meeting's sensitivity label.
+    #[json("sensitivityLabelAssignment")]
+    pub sensitivity_label_assignment: crate::types::Update<
+        OnlineMeetingSensitivityLabelAssignment,
+    >,
+    /// How much chat history new participants see.
+    #[json("shareMeetingChatHistoryDefault")]
+    pub share_meeting_chat_history_default: crate::types::Update<
+        MeetingChatHistoryDefaultMode,
+    >,
+    /// The meeting's subject line.
+    #[json("subject")]
+    pub subject: crate::types::Update<::std::string::String>,
+    /// Video teleconferencing identifier. Read-only.
+    #[json("videoTeleconferenceId")]
+    pub video_teleconference_id: crate::types::Update<::std::string::String>,
+    /// Watermarking of shared content and video.
+    #[json("watermarkProtection")]
+    pub watermark_protection: crate::types::Update<WatermarkProtectionValues>,
+    /// Attendance reports, one per occurrence. Read-only.
+    #[json("attendanceReports")]
+    pub attendance_reports: crate::types::Update<
+        ::std::vec::Vec<MeetingAttendanceReport>,
+    >,
+    /// Attendee report of a Teams live event. Read-only.
+    #[json("attendeeReport")]
+    pub attendee_report: crate::types::Update<crate::types::Base64Url>,
+    /// Settings used when the meeting is a Teams live event.
+    #[json("broadcastSettings")]
+    pub broadcast_settings: crate::types::Update<BroadcastMeetingSettings>,
+    /// When the meeting was created. Read-only.
+    #[json("creationDateTime")]
+    pub creation_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// When the meeting ends.
+    #[json("endDateTime")]
+    pub end_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// The caller's own identifier, set through createOrGet.
+    #[json("externalId")]
+    pub external_id: crate::types::Update<::std::string::String>,
+    /// Whether the meeting is a Teams live event.
+    #[json("isBroadcast")]
+    pub is_broadcast: crate::types::Update<bool>,
+    /// The Teams custom meeting template the meeting was made from.
+    #[json("meetingTemplateId")]
+    pub meeting_template_id: crate::types::Update<::std::string::String>,
+    /// The organizer and attendees.
+    #[json("participants")]
+    pub participants: crate::types::Update<MeetingParticipants>,
+    /// When the meeting starts.
+    #[json("startDateTime")]
+    pub start_date_time: crate::types::Update<crate::types::DateTimeOffset>,
+    /// Recordings of the meeting. Read-only.
+    #[json("recordings")]
+    pub recordings: crate::types::Update<::std::vec::Vec<CallRecording>>,
+    /// Transcripts of the meeting. Read-only.
+    #[json("transcripts")]
+    pub transcripts: crate::types::Update<::std::vec::Vec<CallTranscript>>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// How long before the appointment a reminder SMS goes out.
+///
+/// Values this crate does not know are kept in [`RemindBeforeTimeInMinutesType::Other`] and written back unchanged; known values are recognised in any ASCII case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
+#[non_exhaustive]
+pub enum RemindBeforeTimeInMinutesType {
+    /// `mins15`
+    #[json("mins15")]
+    Mins15,
+    /// `unknownFutureValue`
+    #[json("unknownFutureValue")]
+    UnknownFutureValue,
+    /// A value this version of the crate does not know, exactly as it came.
+    #[json(other)]
+    Other(::std::string::String),
+}
+/// `SendVirtualAppointmentReminderSmsRequest` (the spec gives no description).
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json(
+    "#/paths/~1me~1onlineMeetings~1{onlineMeeting-id}~1sendVirtualAppointmentReminderSms/post/requestBody/content/application~1json/schema"
+)]
+pub struct SendVirtualAppointmentReminderSmsRequest {
+    /// How long before the appointment the reminder goes out.
+    #[json("remindBeforeTimeInMinutesType")]
+    pub remind_before_time_in_minutes_type: ::std::option::Option<
+        RemindBeforeTimeInMinutesType,
+    >,
+    /// The external attendees to send the SMS to.
+    #[json("attendees")]
+    pub attendees: ::std::option::Option<::std::vec::Vec<AttendeeNotificationInfo>>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// `SendVirtualAppointmentSmsRequest` (the spec gives no description).
+#[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
+#[json(
+    "#/paths/~1me~1onlineMeetings~1{onlineMeeting-id}~1sendVirtualAppointmentSms/post/requestBody/content/application~1json/schema"
+)]
+pub struct SendVirtualAppointmentSmsRequest {
+    /// Which change the SMS reports.
+    #[json("messageType")]
+    pub message_type: ::std::option::Option<VirtualAppointmentMessageType>,
+    /// The external attendees to send the SMS to.
+    #[json("attendees")]
+    pub attendees: ::std::option::Option<::std::vec::Vec<AttendeeNotificationInfo>>,
+    /// Properties the schema does not declare, kept as they came so that writing the
+    /// value back loses nothing (`@odata.context`, properties newer than this crate).
+    #[json(other)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// Which change to a virtual appointment an SMS reports.
+///
+/// Values this crate does not know are kept in [`VirtualAppointmentMessageType::Other`] and written back unchanged; known values are recognised in any ASCII case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
+#[non_exhaustive]
+pub enum VirtualAppointmentMessageType {
+    /// `confirmation`
+    #[json("confirmation")]
+    Confirmation,
+    /// `reschedule`
+    #[json("reschedule")]
+    Reschedule,
+    /// `cancellation`
+    #[json("cancellation")]
+    Cancellation,
     /// `unknownFutureValue`
     #[json("unknownFutureValue")]
     UnknownFutureValue,

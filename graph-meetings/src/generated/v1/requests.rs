@@ -66,6 +66,1326 @@ impl<'c> MeBuilder<'c> {
             path: __path,
         }
     }
+    /// Requests under `…/onlineMeetings/{onlineMeeting-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meeting(&self, online_meeting_id: &str) -> MeOnlineMeetingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings/");
+        __path.push_param(online_meeting_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of an attendance report
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of an attendance report
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of an attendance report
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of an attendance report
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to an attendance report
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of an attendance report
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        MeOnlineMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> MeOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one attendance report of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get one attendance report of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update one attendance report of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingAttendanceReportsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance reports of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingAttendanceReport>>,
+        );
+        OnlineMeetingAttendanceReportsListRequest(__request)
+    }
+    /// Add an attendance report to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &MeetingAttendanceReport,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    /// Count the attendance reports of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/attendeeReport`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingAttendeeReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingAttendeeReportBuilder<'c> {
+    /// Delete the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendeeReportDeleteRequest(__request)
+    }
+    /// Download the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingBuilder<'c> {
+    /// Requests under `…/attendanceReports`.
+    pub fn attendance_reports(&self) -> MeOnlineMeetingAttendanceReportsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports");
+        MeOnlineMeetingAttendanceReportsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports/{meetingAttendanceReport-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_report(
+        &self,
+        meeting_attendance_report_id: &str,
+    ) -> MeOnlineMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports/");
+        __path
+            .push_param(
+                meeting_attendance_report_id,
+                crate::request::ParamStyle::Segment,
+            );
+        MeOnlineMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendeeReport`.
+    pub fn attendee_report(&self) -> MeOnlineMeetingAttendeeReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendeeReport");
+        MeOnlineMeetingAttendeeReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings`.
+    pub fn recordings(&self) -> MeOnlineMeetingRecordingsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings");
+        MeOnlineMeetingRecordingsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings/{callRecording-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn recording(
+        &self,
+        call_recording_id: &str,
+    ) -> MeOnlineMeetingRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings/");
+        __path.push_param(call_recording_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts`.
+    pub fn transcripts(&self) -> MeOnlineMeetingTranscriptsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts");
+        MeOnlineMeetingTranscriptsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts/{callTranscript-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn transcript(
+        &self,
+        call_transcript_id: &str,
+    ) -> MeOnlineMeetingTranscriptBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts/");
+        __path.push_param(call_transcript_id, crate::request::ParamStyle::Segment);
+        MeOnlineMeetingTranscriptBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one online meeting of the signed-in user
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingDeleteRequest(__request)
+    }
+    /// Get one online meeting of the signed-in user
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingGetRequest(__request)
+    }
+    /// Update one online meeting of the signed-in user
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> MeOnlineMeetingRecordingContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        MeOnlineMeetingRecordingContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one recording of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingDeleteRequest(__request)
+    }
+    /// Get one recording of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        OnlineMeetingRecordingGetRequest(__request)
+    }
+    /// Update one recording of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallRecordingUpdate,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingContentBuilder<'c> {
+    /// Delete the content of a recording
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingContentDeleteRequest(__request)
+    }
+    /// Download the content of a recording
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the content of a recording
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingRecordingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingRecordingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the recordings of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingRecordingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsListRequest(__request)
+    }
+    /// Add a recording to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallRecording,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+    /// Track changes to the recordings of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingRecordingsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsDeltaRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/recordings/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingRecordingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingRecordingsCountBuilder<'c> {
+    /// Count the recordings of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRecordingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> MeOnlineMeetingTranscriptContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        MeOnlineMeetingTranscriptContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/metadataContent`.
+    pub fn metadata_content(
+        &self,
+    ) -> MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("metadataContent");
+        MeOnlineMeetingTranscriptMetadataContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one transcript of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptDeleteRequest(__request)
+    }
+    /// Get one transcript of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        OnlineMeetingTranscriptGetRequest(__request)
+    }
+    /// Update one transcript of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallTranscriptUpdate,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptContentBuilder<'c> {
+    /// Delete the content of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptContentDeleteRequest(__request)
+    }
+    /// Download the content of a transcript
+    ///
+    /// Ask for WebVTT with `$format=text/vtt`; the body is then the transcript as text. Without it Graph answers with a binary document.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptContentGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        OnlineMeetingTranscriptContentGetRequest(__request)
+    }
+    /// Upload the content of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    /// Delete the metadata (timing and speaker details) of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptMetadataContentDeleteRequest(__request)
+    }
+    /// Download the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingTranscriptsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingTranscriptsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the transcripts of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingTranscriptsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsListRequest(__request)
+    }
+    /// Add a transcript to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /me/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallTranscript,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+    /// Track changes to the transcripts of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingTranscriptsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsDeltaRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/{onlineMeeting-id}/transcripts/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingTranscriptsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingTranscriptsCountBuilder<'c> {
+    /// Count the transcripts of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingTranscriptsCountGetRequest(__request)
+    }
 }
 /// Requests under `/me/onlineMeetings`.
 #[derive(Clone, Debug)]
@@ -74,6 +1394,37 @@ pub struct MeOnlineMeetingsBuilder<'c> {
     path: crate::request::Path,
 }
 impl<'c> MeOnlineMeetingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> MeOnlineMeetingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        MeOnlineMeetingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the online meetings of the signed-in user
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /me/onlineMeetings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<OnlineMeeting>>,
+        );
+        OnlineMeetingsListRequest(__request)
+    }
     /// Create an online meeting for the signed-in user
     ///
     /// Makes a standalone Teams meeting that is not on the user's calendar.
@@ -88,14 +1439,15 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
         body: &OnlineMeeting,
     ) -> crate::request::Request<'c, OnlineMeeting> {
         let __path = self.path.clone();
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
             crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
-        )
+        );
+        __request
     }
     /// Create or get an online meeting for the signed-in user by external ID
     ///
@@ -114,19 +1466,19 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
         let mut __path = self.path.clone();
         __path.push_str("/");
         __path.push_str("createOrGet");
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
             crate::request::Idempotency::Idempotent,
-            |__status, __body| match __status.as_u16() {
+            |__status, __headers, __body| match __status.as_u16() {
                 200 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Existing)
                 }
                 201 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Created)
                 }
                 _ => {
@@ -135,7 +1487,82 @@ impl<'c> MeOnlineMeetingsBuilder<'c> {
                     )
                 }
             },
-        )
+        );
+        __request
+    }
+    /// Get the recordings of every meeting a user organized
+    ///
+    /// Bound to the meetings of the signed-in user; `meetingOrganizerUserId` names the organizer and the date-times bound when the recordings were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_recordings(&self) -> OnlineMeetingsGetAllRecordingsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallRecording>>,
+            )
+            .with_function("getAllRecordings");
+        OnlineMeetingsGetAllRecordingsRequest(__request)
+    }
+    /// Get the transcripts of every meeting a user organized
+    ///
+    /// Bound to the meetings of the signed-in user; `meetingOrganizerUserId` names the organizer and the date-times bound when the transcripts were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /me/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_transcripts(&self) -> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+            )
+            .with_function("getAllTranscripts");
+        OnlineMeetingsGetAllTranscriptsRequest(__request)
+    }
+}
+/// Requests under `/me/onlineMeetings/$count`.
+#[derive(Clone, Debug)]
+pub struct MeOnlineMeetingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> MeOnlineMeetingsCountBuilder<'c> {
+    /// Count the online meetings of the signed-in user
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /me/onlineMeetings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingsCountGetRequest(__request)
     }
 }
 /// Requests under `/users/{user-id}`.
@@ -155,6 +1582,1329 @@ impl<'c> UserBuilder<'c> {
             path: __path,
         }
     }
+    /// Requests under `…/onlineMeetings/{onlineMeeting-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn online_meeting(
+        &self,
+        online_meeting_id: &str,
+    ) -> UserOnlineMeetingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("onlineMeetings/");
+        __path.push_param(online_meeting_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+    /// Delete one attendance record of an attendance report
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest(__request)
+    }
+    /// Get one attendance record of an attendance report
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordGetRequest(__request)
+    }
+    /// Update one attendance record of an attendance report
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &AttendanceRecordUpdate,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(
+        &self,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance records of an attendance report
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<AttendanceRecord>>,
+        );
+        OnlineMeetingAttendanceReportAttendanceRecordsListRequest(__request)
+    }
+    /// Add an attendance record to an attendance report
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &AttendanceRecord,
+    ) -> crate::request::Request<'c, AttendanceRecord> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<AttendanceRecord>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportAttendanceRecordsCountBuilder<'c> {
+    /// Count the attendance records of an attendance report
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(
+        &self,
+    ) -> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportBuilder<'c> {
+    /// Requests under `…/attendanceRecords`.
+    pub fn attendance_records(
+        &self,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords");
+        UserOnlineMeetingAttendanceReportAttendanceRecordsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceRecords/{attendanceRecord-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_record(
+        &self,
+        attendance_record_id: &str,
+    ) -> UserOnlineMeetingAttendanceReportAttendanceRecordBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceRecords/");
+        __path.push_param(attendance_record_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingAttendanceReportAttendanceRecordBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one attendance report of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendanceReportDeleteRequest(__request)
+    }
+    /// Get one attendance report of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        OnlineMeetingAttendanceReportGetRequest(__request)
+    }
+    /// Update one attendance report of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &MeetingAttendanceReportUpdate,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingAttendanceReportsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the attendance reports of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingAttendanceReportsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<MeetingAttendanceReport>>,
+        );
+        OnlineMeetingAttendanceReportsListRequest(__request)
+    }
+    /// Add an attendance report to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &MeetingAttendanceReport,
+    ) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<MeetingAttendanceReport>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendanceReportsCountBuilder<'c> {
+    /// Count the attendance reports of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingAttendanceReportsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingAttendeeReportBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingAttendeeReportBuilder<'c> {
+    /// Delete the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingAttendeeReportDeleteRequest(__request)
+    }
+    /// Download the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the attendee report of a live event (a CSV file) of an online meeting
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingBuilder<'c> {
+    /// Requests under `…/attendanceReports`.
+    pub fn attendance_reports(&self) -> UserOnlineMeetingAttendanceReportsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports");
+        UserOnlineMeetingAttendanceReportsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendanceReports/{meetingAttendanceReport-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn attendance_report(
+        &self,
+        meeting_attendance_report_id: &str,
+    ) -> UserOnlineMeetingAttendanceReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendanceReports/");
+        __path
+            .push_param(
+                meeting_attendance_report_id,
+                crate::request::ParamStyle::Segment,
+            );
+        UserOnlineMeetingAttendanceReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/attendeeReport`.
+    pub fn attendee_report(&self) -> UserOnlineMeetingAttendeeReportBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("attendeeReport");
+        UserOnlineMeetingAttendeeReportBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings`.
+    pub fn recordings(&self) -> UserOnlineMeetingRecordingsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings");
+        UserOnlineMeetingRecordingsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/recordings/{callRecording-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn recording(
+        &self,
+        call_recording_id: &str,
+    ) -> UserOnlineMeetingRecordingBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("recordings/");
+        __path.push_param(call_recording_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingRecordingBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts`.
+    pub fn transcripts(&self) -> UserOnlineMeetingTranscriptsBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts");
+        UserOnlineMeetingTranscriptsBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/transcripts/{callTranscript-id}`. Parameters are percent-encoded: any value stays within its segment.
+    pub fn transcript(
+        &self,
+        call_transcript_id: &str,
+    ) -> UserOnlineMeetingTranscriptBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("transcripts/");
+        __path.push_param(call_transcript_id, crate::request::ParamStyle::Segment);
+        UserOnlineMeetingTranscriptBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one online meeting of a user
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingDeleteRequest(__request)
+    }
+    /// Get one online meeting of a user
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        OnlineMeetingGetRequest(__request)
+    }
+    /// Update one online meeting of a user
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &OnlineMeetingUpdate,
+    ) -> crate::request::Request<'c, OnlineMeeting> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<OnlineMeeting>,
+        );
+        __request
+    }
+    /// Get the virtual appointment join link of an online meeting
+    ///
+    /// The link opens the appointment with the business-to-customer experience (browser join on phones, a lobby).
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/getVirtualAppointmentJoinWebUrl()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_virtual_appointment_join_web_url(
+        &self,
+    ) -> crate::request::Request<'c, GetVirtualAppointmentJoinWebUrlResponse> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("getVirtualAppointmentJoinWebUrl()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<GetVirtualAppointmentJoinWebUrlResponse>,
+        );
+        __request
+    }
+    /// Send a reminder SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentReminderSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_reminder_sms(
+        &self,
+        body: &SendVirtualAppointmentReminderSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentReminderSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+    /// Send a status SMS about an online meeting
+    ///
+    /// Texts the external attendees of a Teams virtual appointment. Needs Teams Premium; the numbers must be in the United States.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentSms`
+    ///
+    /// - 202: Graph accepted the request and sends the messages.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn send_virtual_appointment_sms(
+        &self,
+        body: &SendVirtualAppointmentSmsRequest,
+    ) -> crate::request::Request<'c, ()> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("sendVirtualAppointmentSms");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> UserOnlineMeetingRecordingContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        UserOnlineMeetingRecordingContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one recording of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingDeleteRequest(__request)
+    }
+    /// Get one recording of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        OnlineMeetingRecordingGetRequest(__request)
+    }
+    /// Update one recording of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallRecordingUpdate,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingContentBuilder<'c> {
+    /// Delete the content of a recording
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingRecordingContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingRecordingContentDeleteRequest(__request)
+    }
+    /// Download the content of a recording
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the content of a recording
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingRecordingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingRecordingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the recordings of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingRecordingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsListRequest(__request)
+    }
+    /// Add a recording to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallRecording,
+    ) -> crate::request::Request<'c, CallRecording> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallRecording>,
+        );
+        __request
+    }
+    /// Track changes to the recordings of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingRecordingsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallRecording>>,
+        );
+        OnlineMeetingRecordingsDeltaRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingRecordingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingRecordingsCountBuilder<'c> {
+    /// Count the recordings of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingRecordingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingRecordingsCountGetRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptBuilder<'c> {
+    /// Requests under `…/content`.
+    pub fn content(&self) -> UserOnlineMeetingTranscriptContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("content");
+        UserOnlineMeetingTranscriptContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Requests under `…/metadataContent`.
+    pub fn metadata_content(
+        &self,
+    ) -> UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("metadataContent");
+        UserOnlineMeetingTranscriptMetadataContentBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// Delete one transcript of an online meeting
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptDeleteRequest(__request)
+    }
+    /// Get one transcript of an online meeting
+    ///
+    /// `$select` and `$expand` shape the answer.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        OnlineMeetingTranscriptGetRequest(__request)
+    }
+    /// Update one transcript of an online meeting
+    ///
+    /// Only the properties sent are changed; the answer is the whole item as it now is.
+    ///
+    /// `PATCH /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}`
+    ///
+    /// - 200: The item as it now is.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn update(
+        &self,
+        body: &CallTranscriptUpdate,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PATCH,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptContentBuilder<'c> {
+    /// Delete the content of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptContentDeleteRequest(__request)
+    }
+    /// Download the content of a transcript
+    ///
+    /// Ask for WebVTT with `$format=text/vtt`; the body is then the transcript as text. Without it Graph answers with a binary document.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptContentGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        OnlineMeetingTranscriptContentGetRequest(__request)
+    }
+    /// Upload the content of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content`
+    ///
+    /// - 200: The item the content belongs to.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(
+        &self,
+        body: ::std::vec::Vec<u8>,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptMetadataContentBuilder<'c> {
+    /// Delete the metadata (timing and speaker details) of a transcript
+    ///
+    /// Nothing is returned on success.
+    ///
+    /// `DELETE /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delete(&self) -> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::DELETE,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        OnlineMeetingTranscriptMetadataContentDeleteRequest(__request)
+    }
+    /// Download the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes, not JSON.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 200: The content.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> crate::request::Request<'c, crate::request::Content> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_content,
+            )
+            .with_accept(::std::option::Option::None);
+        __request
+    }
+    /// Upload the metadata (timing and speaker details) of a transcript
+    ///
+    /// The body is the raw bytes. Graph fills this for its own recordings; callers rarely write it.
+    ///
+    /// `PUT /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent`
+    ///
+    /// - 204: Done; no body.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn replace(&self, body: ::std::vec::Vec<u8>) -> crate::request::Request<'c, ()> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::PUT,
+            __path,
+            crate::request::Body::Bytes(body),
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_empty,
+        );
+        __request
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptsBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingTranscriptsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingTranscriptsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the transcripts of an online meeting
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingTranscriptsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsListRequest(__request)
+    }
+    /// Add a transcript to an online meeting
+    ///
+    /// The answer is the item as Graph stored it.
+    ///
+    /// `POST /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts`
+    ///
+    /// - 201: The item was created.
+    ///
+    /// Not idempotent: after a fault that leaves its fate unknown (a 503, a 504, a dropped connection) the client does not send it again unless its retry policy allows it; a throttled (429) request was not carried out and is retried.
+    pub fn create(
+        &self,
+        body: &CallTranscript,
+    ) -> crate::request::Request<'c, CallTranscript> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::POST,
+            __path,
+            crate::request::Body::json(body),
+            crate::request::Idempotency::NotIdempotent,
+            crate::request::decode_json::<CallTranscript>,
+        );
+        __request
+    }
+    /// Track changes to the transcripts of an online meeting
+    ///
+    /// The first call pages through everything; the `@odata.deltaLink` on the last page later answers only what was added since.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/delta()`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn delta(&self) -> OnlineMeetingTranscriptsDeltaRequest<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("delta()");
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+        );
+        OnlineMeetingTranscriptsDeltaRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingTranscriptsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingTranscriptsCountBuilder<'c> {
+    /// Count the transcripts of an online meeting
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingTranscriptsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingTranscriptsCountGetRequest(__request)
+    }
 }
 /// Requests under `/users/{user-id}/onlineMeetings`.
 #[derive(Clone, Debug)]
@@ -163,6 +2913,37 @@ pub struct UserOnlineMeetingsBuilder<'c> {
     path: crate::request::Path,
 }
 impl<'c> UserOnlineMeetingsBuilder<'c> {
+    /// Requests under `…/$count`.
+    pub fn count(&self) -> UserOnlineMeetingsCountBuilder<'c> {
+        let mut __path = self.path.clone();
+        __path.push_str("/");
+        __path.push_str("$count");
+        UserOnlineMeetingsCountBuilder {
+            target: self.target,
+            path: __path,
+        }
+    }
+    /// List the online meetings of a user
+    ///
+    /// Answers one page; `@odata.nextLink` leads to the next. The query options narrow, sort and shape it.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings`
+    ///
+    /// - 200: One page of the items.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn list(&self) -> OnlineMeetingsListRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+            self.target,
+            ::http::Method::GET,
+            __path,
+            crate::request::Body::Empty,
+            crate::request::Idempotency::Idempotent,
+            crate::request::decode_json::<crate::request::Page<OnlineMeeting>>,
+        );
+        OnlineMeetingsListRequest(__request)
+    }
     /// Create an online meeting for a user
     ///
     /// Makes a standalone Teams meeting that is not on the user's calendar.
@@ -177,14 +2958,15 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
         body: &OnlineMeeting,
     ) -> crate::request::Request<'c, OnlineMeeting> {
         let __path = self.path.clone();
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json(body),
             crate::request::Idempotency::NotIdempotent,
             crate::request::decode_json::<OnlineMeeting>,
-        )
+        );
+        __request
     }
     /// Create or get an online meeting for a user by external ID
     ///
@@ -203,19 +2985,19 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
         let mut __path = self.path.clone();
         __path.push_str("/");
         __path.push_str("createOrGet");
-        crate::request::Request::new(
+        let __request = crate::request::Request::new(
             self.target,
             ::http::Method::POST,
             __path,
             crate::request::Body::json_validated(body),
             crate::request::Idempotency::Idempotent,
-            |__status, __body| match __status.as_u16() {
+            |__status, __headers, __body| match __status.as_u16() {
                 200 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Existing)
                 }
                 201 => {
-                    crate::request::decode_json(__status, __body)
+                    crate::request::decode_json(__status, __headers, __body)
                         .map(CreateOrGetOutcome::Created)
                 }
                 _ => {
@@ -224,7 +3006,1480 @@ impl<'c> UserOnlineMeetingsBuilder<'c> {
                     )
                 }
             },
+        );
+        __request
+    }
+    /// Get the recordings of every meeting a user organized
+    ///
+    /// Bound to the meetings of a user; `meetingOrganizerUserId` names the organizer and the date-times bound when the recordings were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_recordings(&self) -> OnlineMeetingsGetAllRecordingsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallRecording>>,
+            )
+            .with_function("getAllRecordings");
+        OnlineMeetingsGetAllRecordingsRequest(__request)
+    }
+    /// Get the transcripts of every meeting a user organized
+    ///
+    /// Bound to the meetings of a user; `meetingOrganizerUserId` names the organizer and the date-times bound when the transcripts were made. Graph's form puts the values into the path segment.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)`
+    ///
+    /// - 200: The result.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get_all_transcripts(&self) -> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_json::<crate::request::Page<CallTranscript>>,
+            )
+            .with_function("getAllTranscripts");
+        OnlineMeetingsGetAllTranscriptsRequest(__request)
+    }
+}
+/// Requests under `/users/{user-id}/onlineMeetings/$count`.
+#[derive(Clone, Debug)]
+pub struct UserOnlineMeetingsCountBuilder<'c> {
+    target: crate::request::Target<'c>,
+    path: crate::request::Path,
+}
+impl<'c> UserOnlineMeetingsCountBuilder<'c> {
+    /// Count the online meetings of a user
+    ///
+    /// The answer is a bare number in plain text. `$filter` and `$search` narrow what is counted.
+    ///
+    /// `GET /users/{user-id}/onlineMeetings/$count`
+    ///
+    /// - 200: The count.
+    ///
+    /// Idempotent: the client's retry policy may send it again after a fault.
+    pub fn get(&self) -> OnlineMeetingsCountGetRequest<'c> {
+        let __path = self.path.clone();
+        let __request = crate::request::Request::new(
+                self.target,
+                ::http::Method::GET,
+                __path,
+                crate::request::Body::Empty,
+                crate::request::Idempotency::Idempotent,
+                crate::request::decode_count,
+            )
+            .with_accept(::std::option::Option::Some("text/plain"));
+        OnlineMeetingsCountGetRequest(__request)
+    }
+}
+/// The request of `GET /me/onlineMeetings` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<OnlineMeeting>>,
+);
+impl<'c> OnlineMeetingsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<OnlineMeeting>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<OnlineMeeting>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<OnlineMeeting>> {
+    fn from(__value: OnlineMeetingsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/getAllRecordings(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsGetAllRecordingsRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingsGetAllRecordingsRequest<'c> {
+    /// Object ID of the user who organized the meetings. Graph refuses the call without it (or a `$filter` on the organizer).
+    ///
+    /// Sent as the function argument `meetingOrganizerUserId`, written into the path segment; left out when not set.
+    pub fn meeting_organizer_user_id(self, value: &str) -> Self {
+        Self(
+            self
+                .0
+                .function_arg(
+                    "meetingOrganizerUserId",
+                    crate::request::odata::string(
+                        &::std::string::ToString::to_string(value),
+                    ),
+                ),
         )
+    }
+    /// Only what was created at or after this time.
+    ///
+    /// Sent as the function argument `startDateTime`, written into the path segment; left out when not set.
+    pub fn start_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(
+            self.0.function_arg("startDateTime", crate::request::odata::date_time(value)),
+        )
+    }
+    /// Only what was created before this time.
+    ///
+    /// Sent as the function argument `endDateTime`, written into the path segment; left out when not set.
+    pub fn end_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(self.0.function_arg("endDateTime", crate::request::odata::date_time(value)))
+    }
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsGetAllRecordingsRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsGetAllRecordingsRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingsGetAllRecordingsRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/getAllTranscripts(meetingOrganizerUserId='@meetingOrganizerUserId',startDateTime=@startDateTime,endDateTime=@endDateTime)` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingsGetAllTranscriptsRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingsGetAllTranscriptsRequest<'c> {
+    /// Object ID of the user who organized the meetings. Graph refuses the call without it (or a `$filter` on the organizer).
+    ///
+    /// Sent as the function argument `meetingOrganizerUserId`, written into the path segment; left out when not set.
+    pub fn meeting_organizer_user_id(self, value: &str) -> Self {
+        Self(
+            self
+                .0
+                .function_arg(
+                    "meetingOrganizerUserId",
+                    crate::request::odata::string(
+                        &::std::string::ToString::to_string(value),
+                    ),
+                ),
+        )
+    }
+    /// Only what was created at or after this time.
+    ///
+    /// Sent as the function argument `startDateTime`, written into the path segment; left out when not set.
+    pub fn start_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(
+            self.0.function_arg("startDateTime", crate::request::odata::date_time(value)),
+        )
+    }
+    /// Only what was created before this time.
+    ///
+    /// Sent as the function argument `endDateTime`, written into the path segment; left out when not set.
+    pub fn end_date_time(self, value: &crate::types::DateTimeOffset) -> Self {
+        Self(self.0.function_arg("endDateTime", crate::request::odata::date_time(value)))
+    }
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingsGetAllTranscriptsRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingsGetAllTranscriptsRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingsGetAllTranscriptsRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingGetRequest<'c>(crate::request::Request<'c, OnlineMeeting>);
+impl<'c> OnlineMeetingGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, OnlineMeeting> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingGetRequest<'c> {
+    type Target = crate::request::Request<'c, OnlineMeeting>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingGetRequest<'c>>
+for crate::request::Request<'c, OnlineMeeting> {
+    fn from(__value: OnlineMeetingGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>>,
+);
+impl<'c> OnlineMeetingAttendanceReportsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportsListRequest<'c> {
+    type Target = crate::request::Request<
+        'c,
+        crate::request::Page<MeetingAttendanceReport>,
+    >;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<MeetingAttendanceReport>> {
+    fn from(__value: OnlineMeetingAttendanceReportsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingAttendanceReportsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingAttendanceReportDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAttendanceReportDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportGetRequest<'c>(
+    crate::request::Request<'c, MeetingAttendanceReport>,
+);
+impl<'c> OnlineMeetingAttendanceReportGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, MeetingAttendanceReport> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendanceReportGetRequest<'c> {
+    type Target = crate::request::Request<'c, MeetingAttendanceReport>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendanceReportGetRequest<'c>>
+for crate::request::Request<'c, MeetingAttendanceReport> {
+    fn from(__value: OnlineMeetingAttendanceReportGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<AttendanceRecord>>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<AttendanceRecord>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<AttendanceRecord>> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordsListRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>(
+    crate::request::Request<'c, u64>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordsCountGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordDeleteRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>(
+    crate::request::Request<'c, AttendanceRecord>,
+);
+impl<'c> OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, AttendanceRecord> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref
+for OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c> {
+    type Target = crate::request::Request<'c, AttendanceRecord>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<
+    'c,
+> ::std::convert::From<OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>>
+for crate::request::Request<'c, AttendanceRecord> {
+    fn from(
+        __value: OnlineMeetingAttendanceReportAttendanceRecordGetRequest<'c>,
+    ) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/attendeeReport` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingAttendeeReportDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingAttendeeReportDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingAttendeeReportDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingAttendeeReportDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingAttendeeReportDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingRecordingsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingRecordingsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingRecordingsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingRecordingsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/delta()` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingsDeltaRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallRecording>>,
+);
+impl<'c> OnlineMeetingRecordingsDeltaRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallRecording>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingsDeltaRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallRecording>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingsDeltaRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallRecording>> {
+    fn from(__value: OnlineMeetingRecordingsDeltaRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingRecordingDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRecordingDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingGetRequest<'c>(
+    crate::request::Request<'c, CallRecording>,
+);
+impl<'c> OnlineMeetingRecordingGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, CallRecording> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingGetRequest<'c> {
+    type Target = crate::request::Request<'c, CallRecording>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingGetRequest<'c>>
+for crate::request::Request<'c, CallRecording> {
+    fn from(__value: OnlineMeetingRecordingGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingRecordingContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingRecordingContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingRecordingContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingRecordingContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingRecordingContentDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsListRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingTranscriptsListRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsListRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsListRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingTranscriptsListRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/$count` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsCountGetRequest<'c>(crate::request::Request<'c, u64>);
+impl<'c> OnlineMeetingTranscriptsCountGetRequest<'c> {
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, u64> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsCountGetRequest<'c> {
+    type Target = crate::request::Request<'c, u64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsCountGetRequest<'c>>
+for crate::request::Request<'c, u64> {
+    fn from(__value: OnlineMeetingTranscriptsCountGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/delta()` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptsDeltaRequest<'c>(
+    crate::request::Request<'c, crate::request::Page<CallTranscript>>,
+);
+impl<'c> OnlineMeetingTranscriptsDeltaRequest<'c> {
+    /// How many items to return at most.
+    ///
+    /// Sent as the query option `$top`.
+    pub fn top(self, value: i64) -> Self {
+        Self(self.0.query_option("$top", crate::request::odata::integer(value)))
+    }
+    /// How many items to leave out from the start.
+    ///
+    /// Sent as the query option `$skip`.
+    pub fn skip(self, value: i64) -> Self {
+        Self(self.0.query_option("$skip", crate::request::odata::integer(value)))
+    }
+    /// Search terms the items must match.
+    ///
+    /// Sent as the query option `$search`.
+    pub fn search(self, value: &str) -> Self {
+        Self(self.0.query_option("$search", ::std::string::ToString::to_string(value)))
+    }
+    /// An OData expression the items must satisfy.
+    ///
+    /// Sent as the query option `$filter`.
+    pub fn filter(self, value: &str) -> Self {
+        Self(self.0.query_option("$filter", ::std::string::ToString::to_string(value)))
+    }
+    /// Whether to return the total number of items as `@odata.count`.
+    ///
+    /// Sent as the query option `$count`.
+    pub fn count(self, value: bool) -> Self {
+        Self(self.0.query_option("$count", crate::request::odata::boolean(value)))
+    }
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Properties to sort by, each optionally followed by `desc`.
+    ///
+    /// Sent as the query option `$orderby`.
+    pub fn orderby(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$orderby", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(
+        self,
+    ) -> crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptsDeltaRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Page<CallTranscript>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptsDeltaRequest<'c>>
+for crate::request::Request<'c, crate::request::Page<CallTranscript>> {
+    fn from(__value: OnlineMeetingTranscriptsDeltaRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptDeleteRequest<'c>(crate::request::Request<'c, ()>);
+impl<'c> OnlineMeetingTranscriptDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptGetRequest<'c>(
+    crate::request::Request<'c, CallTranscript>,
+);
+impl<'c> OnlineMeetingTranscriptGetRequest<'c> {
+    /// Properties to return; the others are left out.
+    ///
+    /// Sent as the query option `$select`.
+    pub fn select(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$select", crate::request::odata::list(value)))
+    }
+    /// Navigation properties to include in the answer.
+    ///
+    /// Sent as the query option `$expand`.
+    pub fn expand(self, value: &[&str]) -> Self {
+        Self(self.0.query_option("$expand", crate::request::odata::list(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, CallTranscript> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptGetRequest<'c> {
+    type Target = crate::request::Request<'c, CallTranscript>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptGetRequest<'c>>
+for crate::request::Request<'c, CallTranscript> {
+    fn from(__value: OnlineMeetingTranscriptGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingTranscriptContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptContentDeleteRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `GET /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptContentGetRequest<'c>(
+    crate::request::Request<'c, crate::request::Content>,
+);
+impl<'c> OnlineMeetingTranscriptContentGetRequest<'c> {
+    /// The format to answer in; `text/vtt` gives the transcript as WebVTT.
+    ///
+    /// Sent as the query option `$format`.
+    pub fn format(self, value: OnlineMeetingTranscriptContentGetFormat) -> Self {
+        Self(
+            self
+                .0
+                .query_option(
+                    "$format",
+                    ::std::string::ToString::to_string(value.as_str()),
+                ),
+        )
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, crate::request::Content> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptContentGetRequest<'c> {
+    type Target = crate::request::Request<'c, crate::request::Content>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptContentGetRequest<'c>>
+for crate::request::Request<'c, crate::request::Content> {
+    fn from(__value: OnlineMeetingTranscriptContentGetRequest<'c>) -> Self {
+        __value.0
+    }
+}
+/// The request of `DELETE /me/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent` (and its twins at other paths), with a method for each of its options. It dereferences to [`Request`](crate::request::Request): send it, or turn it into an `http::Request`, as it is.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>(
+    crate::request::Request<'c, ()>,
+);
+impl<'c> OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+    /// Only acts if the item's ETag still matches this value.
+    ///
+    /// Sent as the `If-Match` header.
+    pub fn if_match(self, value: &str) -> Self {
+        Self(self.0.header("If-Match", &::std::string::ToString::to_string(value)))
+    }
+    /// The request itself.
+    pub fn into_request(self) -> crate::request::Request<'c, ()> {
+        self.0
+    }
+}
+impl<'c> ::std::ops::Deref for OnlineMeetingTranscriptMetadataContentDeleteRequest<'c> {
+    type Target = crate::request::Request<'c, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+impl<'c> ::std::convert::From<OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>>
+for crate::request::Request<'c, ()> {
+    fn from(__value: OnlineMeetingTranscriptMetadataContentDeleteRequest<'c>) -> Self {
+        __value.0
     }
 }
 /// What `create_or_get` answered: one variant per success status.

@@ -1,252 +1,11 @@
-//! Stage 3: IR -> tokens. Each function builds one small piece; none looks at the spec, and none
-//! decides a name (names come from the IR). Generated code names std and serde items by full
-//! path, so a schema called `Option` or `String` cannot shadow them, and reaches the crate's
-//! runtime through `crate::types`.
+//! Request builders: the root, one builder per place in the URL tree, each operation's method,
+//! and the outcome enums of operations with more than one success status.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::{doc, ident, options, type_ref};
 use crate::ir::*;
-
-/// An identifier; raw if the name is a keyword (names are chosen so that this never happens,
-/// but an identifier that does not parse must not panic).
-fn ident(name: &str) -> Ident {
-    syn::parse_str::<Ident>(name).unwrap_or_else(|_| Ident::new_raw(name, Span::call_site()))
-}
-
-/// `#[doc = "..."]` lines from free text: one attribute per line, each with a leading space.
-fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = format!(" {}", line.trim_end());
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
-}
-
-/// A piece of the models file: the types in `range`; the first piece also carries the file's
-/// inner attributes. Pieces rendered one by one and concatenated give the same text as the whole
-/// file rendered at once (prettyplease prints items independently).
-pub fn models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let attributes = (range.start == 0)
-        .then(|| quote!(#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]));
-    let items = api.types[range].iter().map(type_def);
-    quote! {
-        #attributes
-        #(#items)*
-    }
-}
-
-/// The module file: documentation and re-exports.
-pub fn module(api: &Api) -> TokenStream {
-    let text = format!(
-        "{} ({}), generated from `{}`.\n\nEvery type of the API is re-exported here.",
-        api.title, api.version, api.source
-    );
-    let docs = text.lines().map(|line| {
-        let line = format!(" {line}");
-        quote!(#![doc = #line])
-    });
-    let reexport = (!api.types.is_empty()).then(|| {
-        quote!(
-            pub use models::*;
-        )
-    });
-    let requests = (!api.operations.is_empty()).then(|| {
-        quote! {
-            mod requests;
-            pub use requests::*;
-        }
-    });
-    quote! {
-        #(#docs)*
-        mod models;
-        #reexport
-        #requests
-    }
-}
-
-fn type_def(def: &TypeDef) -> TokenStream {
-    match &def.kind {
-        TypeKind::Struct(s) => struct_def(def, s),
-        TypeKind::Enum(e) => enum_def(def, e),
-        TypeKind::Union(u) => union_def(def, u),
-    }
-}
-
-/// The Rust type of a value, without the field's own optionality.
-fn type_ref(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Bool => quote!(bool),
-        TypeRef::Number(n) => match n {
-            Number::I8 => quote!(i8),
-            Number::U8 => quote!(u8),
-            Number::I16 => quote!(i16),
-            Number::I32 => quote!(i32),
-            Number::I64 => quote!(i64),
-            Number::F32 => quote!(f32),
-            Number::F64 => quote!(f64),
-        },
-        TypeRef::String => quote!(::std::string::String),
-        TypeRef::DateTime => quote!(crate::types::DateTimeOffset),
-        TypeRef::Date => quote!(crate::types::Date),
-        TypeRef::Base64Url => quote!(crate::types::Base64Url),
-        TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-        TypeRef::List(item) => {
-            let item = type_ref(item);
-            quote!(::std::vec::Vec<#item>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_ref(inner);
-            quote!(::std::option::Option<#inner>)
-        }
-    }
-}
-
-fn field_type(field: &Field) -> TokenStream {
-    let mut ty = type_ref(&field.ty);
-    if field.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
-    }
-    if field.optional {
-        ty = quote!(::std::option::Option<#ty>);
-    }
-    ty
-}
-
-// ---- structs ------------------------------------------------------------------------------
-//
-// Models are their fields, docs and JSON names; their serde is written once, by the derives of
-// `graph-meetings-macros` that `crate::types` re-exports.
-
-fn struct_def(def: &TypeDef, s: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
-    let docs = doc(&def.doc);
-    let origin = &def.origin;
-    let derive_default = s.has_default.then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let ty = field_type(f);
-        let json = &f.json_name;
-        let docs = match &f.doc {
-            Some(d) => doc(d),
-            None => doc(&format!("`{json}` (the spec gives no description).")),
-        };
-        quote! { #docs #[json(#json)] pub #fname: #ty, }
-    });
-    let constructor = struct_constructor(&name, s);
-    quote! {
-        #docs
-        #[derive(Clone, Debug, #derive_default PartialEq, crate::types::Object)]
-        #[json(#origin)]
-        pub struct #name {
-            #(#fields)*
-            /// Properties the schema does not declare, kept as they came so that writing the
-            /// value back loses nothing (`@odata.context`, properties newer than this crate).
-            #[json(other)]
-            pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        #constructor
-    }
-}
-
-/// `new(required fields...)` for a struct with required fields, the rest left empty.
-fn struct_constructor(name: &Ident, s: &StructDef) -> Option<TokenStream> {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional).collect();
-    if required.is_empty() {
-        return None;
-    }
-    let args = required.iter().map(|f| {
-        let n = ident(&f.name);
-        let ty = field_type(f);
-        quote!(#n: impl ::std::convert::Into<#ty>)
-    });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name);
-        if f.optional {
-            quote!(#n: ::std::option::Option::None,)
-        } else {
-            quote!(#n: #n.into(),)
-        }
-    });
-    let names: Vec<String> = required
-        .iter()
-        .map(|f| format!("`{}`", f.json_name))
-        .collect();
-    let docs = doc(&format!(
-        "A value with its required properties ({}) and nothing else.",
-        names.join(", ")
-    ));
-    Some(quote! {
-        impl #name {
-            #docs
-            pub fn new(#(#args),*) -> Self {
-                Self {
-                    #(#inits)*
-                    additional_properties: ::serde_json::Map::new(),
-                }
-            }
-        }
-    })
-}
-
-// ---- enums --------------------------------------------------------------------------------
-
-fn enum_def(def: &TypeDef, e: &EnumDef) -> TokenStream {
-    let name = ident(&def.name);
-    let docs = doc(&format!(
-        "{}\n\nValues this crate does not know are kept in [`{}::{}`] and written back unchanged; \
-         known values are recognised in any ASCII case.",
-        def.doc, def.name, e.other
-    ));
-    let other = ident(&e.other);
-    let variants = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let value = &v.value;
-        let vdoc = doc(&format!("`{value}`"));
-        quote!(#vdoc #[json(#value)] #vname,)
-    });
-    quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, crate::types::StringEnum)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the crate does not know, exactly as it came.
-            #[json(other)]
-            #other(::std::string::String),
-        }
-    }
-}
-
-// ---- unions -------------------------------------------------------------------------------
-
-fn union_def(def: &TypeDef, u: &UnionDef) -> TokenStream {
-    let name = ident(&def.name);
-    let docs = doc(&def.doc);
-    let base = ident(&u.base);
-    let variants = u.derived.iter().map(|d| {
-        let v = ident(&d.variant);
-        let t = ident(&d.type_name);
-        let tag = &d.odata_type;
-        let vdoc = doc(&format!("`{tag}`"));
-        quote!(#vdoc #[json(#tag)] #v(#t),)
-    });
-    quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, crate::types::Union)]
-        pub enum #name {
-            /// The base type, or a derived type this crate does not know (its properties are
-            /// kept in `additional_properties`).
-            #[json(base)]
-            #base(#base),
-            #(#variants)*
-        }
-    }
-}
 
 // ---- request builders ---------------------------------------------------------------------
 
@@ -266,13 +25,29 @@ pub fn requests(api: &Api) -> TokenStream {
                 .is_some_and(|name| seen.insert(name.clone()))
         })
         .map(outcome_enum);
+    let mut seen_options = std::collections::BTreeSet::new();
+    let options = api
+        .operations
+        .iter()
+        .filter(|op| {
+            op.options_type
+                .as_ref()
+                .is_some_and(|name| seen_options.insert(name.clone()))
+        })
+        .map(options::options_type);
     let uses_models = api.operations.iter().any(|op| {
-        op.body.iter().any(|b| names_a_type(&b.ty))
+        matches!(&op.body, Some(Body::Json { ty, .. }) if names_a_type(ty))
+            || matches!(&op.output, Output::Json(t) | Output::Page(t) if names_a_type(t))
             || op
-                .responses
+                .query
                 .iter()
-                .filter_map(|r| r.ty.as_ref())
-                .any(names_a_type)
+                .chain(&op.headers)
+                .any(|o| matches!(o.ty, OptionType::Enum(_)))
+            || op
+                .function
+                .iter()
+                .flat_map(|f| &f.args)
+                .any(|a| matches!(a.param.ty, OptionType::Enum(_)))
     });
     let import = uses_models.then(|| {
         quote!(
@@ -286,6 +61,7 @@ pub fn requests(api: &Api) -> TokenStream {
         /// The base URL the spec names (global cloud).
         pub const DEFAULT_BASE_URL: &str = #base_url;
         #(#builders)*
+        #(#options)*
         #(#outcomes)*
     }
 }
@@ -401,14 +177,30 @@ fn child_method(c: &Child) -> TokenStream {
     }
 }
 
-fn output_type(op: &Operation) -> TokenStream {
-    if let Some(outcome) = &op.outcome {
-        let o = ident(outcome);
-        return quote!(#o);
+/// The type a success decodes to.
+pub(super) fn output_type(output: &Output) -> TokenStream {
+    match output {
+        Output::Json(ty) => type_ref(ty),
+        Output::Outcome(name) => {
+            let o = ident(name);
+            quote!(#o)
+        }
+        Output::Page(item) => {
+            let item = type_ref(item);
+            quote!(crate::request::Page<#item>)
+        }
+        Output::Count => quote!(u64),
+        Output::Content => quote!(crate::request::Content),
+        Output::Empty => quote!(()),
     }
-    match op.responses.iter().find_map(|r| r.ty.as_ref()) {
-        Some(ty) => type_ref(ty),
-        None => quote!(()),
+}
+
+/// The `Accept` header the operation sends.
+fn accept(output: &Output) -> Option<TokenStream> {
+    match output {
+        Output::Count => Some(quote!(.with_accept(::std::option::Option::Some("text/plain")))),
+        Output::Content => Some(quote!(.with_accept(::std::option::Option::None))),
+        _ => None,
     }
 }
 
@@ -422,13 +214,19 @@ fn status_text(r: &Response) -> String {
 
 fn operation_method(op: &Operation) -> TokenStream {
     let method = ident(&op.name);
-    let output = output_type(op);
+    let output = output_type(&op.output);
     let mut args = param_args(&op.params);
+    let required = options::required(op);
+    args.extend(required.args);
     let body = match &op.body {
-        Some(body) => {
-            let ty = type_ref(&body.ty);
+        Some(Body::Bytes) => {
+            args.push(quote!(body: ::std::vec::Vec<u8>));
+            quote!(crate::request::Body::Bytes(body))
+        }
+        Some(Body::Json { ty, validate }) => {
+            let ty = type_ref(ty);
             args.push(quote!(body: &#ty));
-            if body.validate {
+            if *validate {
                 quote!(crate::request::Body::json_validated(body))
             } else {
                 quote!(crate::request::Body::json(body))
@@ -462,21 +260,41 @@ fn operation_method(op: &Operation) -> TokenStream {
                     quote!(#s)
                 };
                 match &r.ty {
-                    Some(_) => quote!(#pattern => crate::request::decode_json(__status, __body).map(#o::#variant),),
+                    Some(_) => quote!(#pattern => crate::request::decode_json(__status, __headers, __body).map(#o::#variant),),
                     None => quote!(#pattern => ::std::result::Result::Ok(#o::#variant),),
                 }
             });
             quote! {
-                |__status, __body| match __status.as_u16() {
+                |__status, __headers, __body| match __status.as_u16() {
                     #(#arms)*
                     _ => ::std::result::Result::Err(crate::request::unexpected_status(__status, __body)),
                 }
             }
         }
-        None if op.responses.iter().any(|r| r.ty.is_some()) => {
-            quote!(crate::request::decode_json::<#output>)
+        None => match &op.output {
+            Output::Json(_) | Output::Page(_) | Output::Outcome(_) => {
+                quote!(crate::request::decode_json::<#output>)
+            }
+            Output::Count => quote!(crate::request::decode_count),
+            Output::Content => quote!(crate::request::decode_content),
+            Output::Empty => quote!(crate::request::decode_empty),
+        },
+    };
+    let accept = accept(&op.output);
+    let function = op.function.as_ref().map(|f| {
+        let name = &f.name;
+        quote!(.with_function(#name))
+    });
+    let sets = required.sets;
+    let (returns, wrap) = match &op.options_type {
+        Some(name) => {
+            let o = ident(name);
+            (quote!(#o<'c>), quote!(#o(__request)))
         }
-        None => quote!(crate::request::decode_empty),
+        None => (
+            quote!(crate::request::Request<'c, #output>),
+            quote!(__request),
+        ),
     };
     let mut text = format!("{}\n\n`{} {}`\n", op.doc, op.method, op.path);
     for r in &op.responses {
@@ -495,16 +313,17 @@ fn operation_method(op: &Operation) -> TokenStream {
     let docs = doc(&text);
     quote! {
         #docs
-        pub fn #method(&self, #(#args),*) -> crate::request::Request<'c, #output> {
+        pub fn #method(&self, #(#args),*) -> #returns {
             #path
-            crate::request::Request::new(
+            let __request = crate::request::Request::new(
                 self.target,
                 ::http::Method::#http_method,
                 __path,
                 #body,
                 #idempotency,
                 #decode,
-            )
+            ) #accept #function #(#sets)*;
+            #wrap
         }
     }
 }

@@ -8,10 +8,18 @@ use std::marker::PhantomData;
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, GraphError};
+
+mod decode;
+pub mod odata;
+mod page;
+
+pub use decode::Decoder;
+#[doc(hidden)]
+pub use decode::{decode_content, decode_count, decode_empty, decode_json, unexpected_status};
+pub use page::{Content, Page};
 
 /// Where requests go: a client, or nowhere (sans-IO), and which API version.
 #[derive(Clone, Copy)]
@@ -75,6 +83,8 @@ pub enum Body {
     Empty,
     /// JSON bytes, or why the value could not become them.
     Json(Result<Vec<u8>, Error>),
+    /// Bytes of content, sent as `application/octet-stream`.
+    Bytes(Vec<u8>),
 }
 
 /// A check a request body must pass before it is sent (`x-graph-meetings-validate`).
@@ -164,57 +174,33 @@ impl Path {
     }
 }
 
-/// Reads a success body as `T`; a failure names the path into the body where it happened.
-#[doc(hidden)]
-pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
-    let decode_error = |path: String, message: String| Error::Decode {
-        status,
-        path,
-        message,
-        client_request_id: None,
-    };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
-    de.end()
-        .map_err(|e| decode_error(".".into(), e.to_string()))?;
-    Ok(value)
-}
-
-/// A success status with no body to read.
-#[doc(hidden)]
-pub fn decode_empty(_: StatusCode, _: &[u8]) -> Result<(), Error> {
-    Ok(())
-}
-
-/// A success status the operation does not declare.
-#[doc(hidden)]
-pub fn unexpected_status(status: StatusCode, body: &[u8]) -> Error {
-    Error::Decode {
-        status,
-        path: ".".into(),
-        message: format!(
-            "the operation does not declare this status ({} bytes of body)",
-            body.len()
-        ),
-        client_request_id: None,
-    }
-}
-
-/// Reads a response body into an operation's result.
-pub type Decoder<T> = fn(StatusCode, &[u8]) -> Result<T, Error>;
-
 /// One request, ready to be sent or turned into an [`http::Request`].
 pub struct Request<'c, T> {
     pub(crate) target: Target<'c>,
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) body: Option<Vec<u8>>,
+    /// The body's content type.
+    pub(crate) body_type: &'static str,
     pub(crate) headers: HeaderMap,
     pub(crate) idempotent: bool,
     pub(crate) decode: Decoder<T>,
+    /// Query options, each value already written as OData wants it (not yet URL-encoded).
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// A function call appended to the path, with the arguments given so far.
+    pub(crate) function: Option<FunctionCall>,
+    /// The `Accept` header: JSON unless the operation answers with something else.
+    pub(crate) accept: Option<&'static str>,
     /// The first problem met while building; reported by `to_http` and `send`.
     pub(crate) invalid: Option<Error>,
+}
+
+/// A function segment (`getAllTranscripts(meetingOrganizerUserId='x')`) being built.
+#[derive(Clone, Debug)]
+pub(crate) struct FunctionCall {
+    name: &'static str,
+    /// Arguments as OData literals, not yet URL-encoded.
+    args: Vec<(&'static str, String)>,
 }
 
 impl<T> fmt::Debug for Request<'_, T> {
@@ -224,6 +210,8 @@ impl<T> fmt::Debug for Request<'_, T> {
             .field("path", &self.path)
             .field("headers", &self.headers)
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("query", &self.query)
+            .field("function", &self.function)
             .field("idempotent", &self.idempotent)
             .finish()
     }
@@ -240,9 +228,14 @@ impl<'c, T> Request<'c, T> {
         idempotency: Idempotency,
         decode: Decoder<T>,
     ) -> Self {
+        let mut body_type = "application/json";
         let (body, mut invalid) = match body {
             Body::Empty => (None, None),
             Body::Json(Ok(bytes)) => (Some(bytes), None),
+            Body::Bytes(bytes) => {
+                body_type = "application/octet-stream";
+                (Some(bytes), None)
+            }
             Body::Json(Err(e)) => (None, Some(e)),
         };
         if let Some(problem) = path.invalid {
@@ -256,8 +249,56 @@ impl<'c, T> Request<'c, T> {
             headers: HeaderMap::new(),
             idempotent: idempotency == Idempotency::Idempotent,
             decode,
+            body_type,
+            query: Vec::new(),
+            function: None,
+            accept: Some("application/json"),
             invalid,
         }
+    }
+
+    /// Sets the `Accept` header (`None`: none), for operations that do not answer with JSON.
+    /// Used by generated code.
+    #[doc(hidden)]
+    pub fn with_accept(mut self, accept: Option<&'static str>) -> Self {
+        self.accept = accept;
+        self
+    }
+
+    /// Ends the path with a call of the function `name`, whose arguments are given with
+    /// [`Self::function_arg`]. Used by generated code.
+    #[doc(hidden)]
+    pub fn with_function(mut self, name: &'static str) -> Self {
+        self.function = Some(FunctionCall {
+            name,
+            args: Vec::new(),
+        });
+        self
+    }
+
+    /// Sets a function argument to `literal` (an OData literal, see [`odata`]), replacing an
+    /// earlier value. Used by generated code.
+    #[doc(hidden)]
+    pub fn function_arg(mut self, name: &'static str, literal: String) -> Self {
+        if let Some(call) = &mut self.function {
+            call.args.retain(|(n, _)| *n != name);
+            call.args.push((name, literal));
+        }
+        self
+    }
+
+    /// Sets the query option `name` to `value` (written as OData wants it, see [`odata`]),
+    /// replacing an earlier value. Used by generated code.
+    #[doc(hidden)]
+    pub fn query_option(mut self, name: &'static str, value: String) -> Self {
+        self.query.retain(|(n, _)| *n != name);
+        self.query.push((name, value));
+        self
+    }
+
+    /// The query options set so far, as OData values (before URL encoding).
+    pub fn query(&self) -> &[(&'static str, String)] {
+        &self.query
     }
 
     /// Asks for text (`joinInformation`) in this language and locale (`ja`, `en-GB`).
@@ -323,6 +364,32 @@ impl<'c, T> Request<'c, T> {
         &self.path
     }
 
+    /// The path with its function call and query, URL-encoded: what follows the version base.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        if let Some(call) = &self.function {
+            out.push('/');
+            out.push_str(call.name);
+            out.push('(');
+            for (i, (name, literal)) in call.args.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(name);
+                out.push('=');
+                out.push_str(&odata::encode_segment(literal));
+            }
+            out.push(')');
+        }
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&odata::encode_query(value));
+        }
+        out
+    }
+
     /// Whether sending it twice has the effect of sending it once.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
@@ -334,7 +401,11 @@ impl<'c, T> Request<'c, T> {
         if let Some(e) = &self.invalid {
             return Err(copy_invalid(e));
         }
-        let url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+        let url = format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            self.path_and_query()
+        );
         let uri: http::Uri = url
             .parse()
             .map_err(|e| Error::InvalidArgument(format!("base URL {base_url:?}: {e}")))?;
@@ -345,10 +416,12 @@ impl<'c, T> Request<'c, T> {
         }
         let mut builder = http::Request::builder()
             .method(self.method.clone())
-            .uri(uri)
-            .header(ACCEPT, "application/json");
+            .uri(uri);
+        if let Some(accept) = self.accept {
+            builder = builder.header(ACCEPT, accept);
+        }
         if self.body.is_some() {
-            builder = builder.header(CONTENT_TYPE, "application/json");
+            builder = builder.header(CONTENT_TYPE, self.body_type);
         }
         let mut request = builder
             .body(self.body.clone().unwrap_or_default())
@@ -379,43 +452,10 @@ pub(crate) fn parse<T>(
     body: &[u8],
 ) -> Result<T, Error> {
     if status.is_success() {
-        if let Some(e) = not_json(status, headers, body) {
-            return Err(e);
-        }
-        decode(status, body)
+        decode(status, headers, body)
     } else {
         Err(GraphError::from_parts(status, headers, body).into())
     }
-}
-
-/// A success body that says it is not JSON (a proxy's HTML page, say): the error names the
-/// content type and shows how the body starts, which a JSON parser's "expected value at line 1
-/// column 1" would not.
-fn not_json(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Error> {
-    let content_type = headers.get(CONTENT_TYPE)?.to_str().unwrap_or("<not text>");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let json =
-        essence == "application/json" || essence.ends_with("+json") || essence == "text/json";
-    if json || body.is_empty() {
-        return None;
-    }
-    const START: usize = 120;
-    let start = String::from_utf8_lossy(&body[..body.len().min(START)]);
-    let more = if body.len() > START { "…" } else { "" };
-    Some(Error::Decode {
-        status,
-        path: ".".into(),
-        message: format!(
-            "the body is `{content_type}`, not JSON ({} bytes): {start:?}{more}",
-            body.len()
-        ),
-        client_request_id: None,
-    })
 }
 
 /// Build errors are kept on the request and reported each time it is used.
