@@ -73,7 +73,7 @@ fn construct_specs_snapshot() {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     specs.sort();
-    assert_eq!(specs.len(), 12, "one spec per construct");
+    assert_eq!(specs.len(), 17, "one spec per construct");
     for spec in specs {
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let relative = format!("tests/specs/{stem}.yaml");
