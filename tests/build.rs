@@ -54,7 +54,7 @@ fn surface_calls(root: &std::path::Path, out: &std::path::Path) {
         println!("cargo:rerun-if-changed={}", path.display());
         let loaded = graph_meetings_codegen::load(&path).expect("the crate's spec loads");
         let api = graph_meetings_codegen::lower(&loaded, spec).expect("the crate's spec lowers");
-        writeln!(code, "pub fn {module}_calls() -> Vec<Call> {{").unwrap();
+        writeln!(code, "fn {module}_calls() -> Vec<Call> {{").unwrap();
         writeln!(code, "    use graph_meetings::{module}::*;").unwrap();
         writeln!(
             code,
