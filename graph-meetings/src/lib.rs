@@ -101,8 +101,8 @@ pub use azure::AzureCredential;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
-    AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Response, RetryPolicy, StaticToken,
-    TokenCredential, TokenRequest, DEFAULT_MAX_RESPONSE_BYTES,
+    AccessToken, BoxFuture, Client, ClientBuilder, Cloud, Download, PageLimits, Response,
+    RetryPolicy, StaticToken, TokenCredential, TokenRequest, DEFAULT_MAX_RESPONSE_BYTES,
 };
 /// The README's snippets, compiled and run as doc tests.
 #[cfg(doctest)]

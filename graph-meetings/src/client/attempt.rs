@@ -25,16 +25,40 @@ enum Failure {
     Final(Error),
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    /// The body, read whole (within the size limit); empty when `stream` holds it.
+    pub(super) body: Vec<u8>,
+    /// A success body left unread, for a download.
+    pub(super) stream: Option<reqwest::Response>,
+}
+
+/// How an attempt reads a success body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyMode {
+    /// Whole, within `max_response_bytes`.
+    Read,
+    /// Not at all: a download streams it. Error bodies are still read whole.
+    Stream,
+}
+
+/// The answer the attempts came to, and what the client knows about them.
+pub(super) struct Sent {
+    pub(super) answer: Answer,
+    pub(super) attempts: u32,
+    pub(super) client_request_id: String,
 }
 
 impl Client {
+    /// The service root requests of `version` go to (`https://graph.microsoft.com/v1.0`).
+    pub(crate) fn base_url(&self, version: &str) -> String {
+        format!("{}/{}", self.cloud.root().trim_end_matches('/'), version)
+    }
+
     pub(super) async fn execute<T>(&self, request: &Request<'_, T>) -> Result<Response<T>, Error> {
         let client_request_id = uuid::Uuid::new_v4().to_string();
-        let base = format!("{}/{}", self.cloud.root(), request.target.version());
+        let base = self.base_url(request.target.version());
         let http_request = request.to_http(&base)?;
         let span = tracing::info_span!(
             "graph_request",
@@ -42,17 +66,45 @@ impl Client {
             path = %request.path,
             client_request_id = %client_request_id,
         );
-        self.attempts(request, http_request, client_request_id)
+        let sent = self
+            .attempts(
+                request.idempotent,
+                http_request,
+                client_request_id,
+                BodyMode::Read,
+            )
             .instrument(span)
-            .await
+            .await?;
+        let Sent {
+            answer,
+            attempts,
+            client_request_id,
+        } = sent;
+        let request_id = answer
+            .headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        match parse(request.decode, answer.status, &answer.headers, &answer.body) {
+            Ok(value) => Ok(Response {
+                value,
+                status: answer.status,
+                client_request_id,
+                request_id,
+                attempts,
+            }),
+            Err(e) => Err(annotate(e, &client_request_id, attempts)),
+        }
     }
 
-    async fn attempts<T>(
+    /// Sends `http_request` until it is answered, the policy gives up, or an error is final.
+    pub(super) async fn attempts(
         &self,
-        request: &Request<'_, T>,
+        idempotent: bool,
         http_request: http::Request<Vec<u8>>,
         client_request_id: String,
-    ) -> Result<Response<T>, Error> {
+        mode: BodyMode,
+    ) -> Result<Sent, Error> {
         let policy = &self.retry;
         let started = std::time::Instant::now();
         let mut waited = Duration::ZERO;
@@ -72,7 +124,7 @@ impl Client {
             bearer.set_sensitive(true);
             let deadline = Instant::now() + self.timeout;
             let result = self
-                .send_once(&http_request, bearer, &client_request_id, deadline)
+                .send_once(&http_request, bearer, &client_request_id, deadline, mode)
                 .await;
             if let Ok(answer) = &result {
                 if answer.status == StatusCode::UNAUTHORIZED && claims.is_none() {
@@ -101,19 +153,18 @@ impl Client {
                         || (matches!(
                             status,
                             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
-                        ) && (request.idempotent || policy.retry_unknown_outcome));
+                        ) && (idempotent || policy.retry_unknown_outcome));
                     tracing::debug!(attempt, status = status.as_u16(), "graph answered");
                     (retryable, retry_after)
                 }
                 Err(Failure::Final(_)) => (false, None),
                 Err(Failure::Timeout(_)) => {
                     tracing::debug!(attempt, "timed out");
-                    (request.idempotent || policy.retry_unknown_outcome, None)
+                    (idempotent || policy.retry_unknown_outcome, None)
                 }
                 Err(Failure::Transport(e)) => {
                     // Nothing was sent when the connection could not be made.
-                    let retryable =
-                        e.is_connect() || request.idempotent || policy.retry_unknown_outcome;
+                    let retryable = e.is_connect() || idempotent || policy.retry_unknown_outcome;
                     tracing::debug!(attempt, error = %error_chain(e), "transport error");
                     (retryable, None)
                 }
@@ -130,26 +181,11 @@ impl Client {
                 }
             }
             return match result {
-                Ok(Answer {
-                    status,
-                    headers,
-                    body,
-                }) => {
-                    let request_id = headers
-                        .get("request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    match parse(request.decode, status, &headers, &body) {
-                        Ok(value) => Ok(Response {
-                            value,
-                            status,
-                            client_request_id,
-                            request_id,
-                            attempts: attempt,
-                        }),
-                        Err(e) => Err(annotate(e, &client_request_id, attempt)),
-                    }
-                }
+                Ok(answer) => Ok(Sent {
+                    answer,
+                    attempts: attempt,
+                    client_request_id,
+                }),
                 Err(Failure::Final(e)) => Err(e),
                 Err(Failure::Timeout(status)) => Err(Error::Timeout {
                     after: self.timeout,
@@ -182,6 +218,7 @@ impl Client {
         bearer: HeaderValue,
         client_request_id: &str,
         deadline: Instant,
+        mode: BodyMode,
     ) -> Result<Answer, Failure> {
         let mut url = reqwest::Url::parse(&request.uri().to_string()).map_err(|e| {
             Failure::Final(Error::InvalidArgument(format!(
@@ -244,6 +281,14 @@ impl Client {
                 continue;
             }
             let headers = response.headers().clone();
+            if mode == BodyMode::Stream && status.is_success() {
+                return Ok(Answer {
+                    status,
+                    headers,
+                    body: Vec::new(),
+                    stream: Some(response),
+                });
+            }
             let body = super::body::read(response, self.max_response_bytes, deadline)
                 .await
                 .map_err(|e| match e {
@@ -265,13 +310,14 @@ impl Client {
                 status,
                 headers,
                 body,
+                stream: None,
             });
         }
     }
 }
 
 /// Adds what the client knows to an error read from a response.
-fn annotate(e: Error, id: &str, attempts: u32) -> Error {
+pub(super) fn annotate(e: Error, id: &str, attempts: u32) -> Error {
     match e {
         Error::Graph(mut g) => {
             g.client_request_id = Some(id.to_string());

@@ -5,6 +5,8 @@
 mod attempt;
 mod body;
 mod credential;
+mod download;
+mod pages;
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,6 +15,8 @@ use std::time::Duration;
 use http::StatusCode;
 
 pub use credential::{AccessToken, BoxFuture, StaticToken, TokenCredential, TokenRequest};
+pub use download::Download;
+pub use pages::PageLimits;
 
 use crate::error::Error;
 use crate::request::{Request, Target};

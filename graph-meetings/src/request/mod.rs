@@ -7,7 +7,6 @@ use std::marker::PhantomData;
 
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::error::{Error, GraphError};
@@ -15,6 +14,10 @@ use crate::error::{Error, GraphError};
 mod decode;
 pub mod odata;
 mod page;
+mod path;
+
+#[doc(hidden)]
+pub use path::{Idempotency, ParamStyle, Path};
 
 pub use decode::Decoder;
 #[doc(hidden)]
@@ -105,72 +108,6 @@ impl Body {
             Ok(()) => Self::json(value),
             Err(e) => Body::Json(Err(e)),
         }
-    }
-}
-
-/// Characters a path parameter keeps as they are: RFC 3986's unreserved set. Everything else,
-/// `/`, `?`, `#` and `%` included, is percent-encoded, so a value cannot leave its segment.
-const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// How [`Path::push_param`] writes a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[doc(hidden)]
-pub enum ParamStyle {
-    /// A whole path segment (`users/{user-id}`).
-    Segment,
-    /// Inside an OData quoted string literal (`name='{value}'`): `'` is doubled.
-    QuotedLiteral,
-}
-
-/// Whether sending a request twice has the effect of sending it once, which lets the client's
-/// retry policy send it again after a fault that leaves its fate unknown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[doc(hidden)]
-pub enum Idempotency {
-    /// GET, PUT, DELETE, or an operation the spec marks `x-graph-meetings-idempotent`.
-    Idempotent,
-    /// Everything else (POST).
-    NotIdempotent,
-}
-
-/// A request path being built, with the first parameter that was refused.
-#[derive(Clone, Debug, Default)]
-#[doc(hidden)]
-pub struct Path {
-    text: String,
-    invalid: Option<String>,
-}
-
-impl Path {
-    /// Appends literal text.
-    pub fn push_str(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
-    /// Appends `value`, percent-encoded. A whole segment that is empty, `.` or `..` is refused
-    /// (URL parsers resolve `..` and `%2E%2E` alike, which would change the route). Inside an
-    /// OData quoted literal (`name='{value}'`) a `'` is doubled first, as OData requires.
-    pub fn push_param(&mut self, value: &str, style: ParamStyle) {
-        if style == ParamStyle::QuotedLiteral {
-            let doubled = value.replace('\'', "''");
-            self.text.extend(utf8_percent_encode(&doubled, PATH_PARAM));
-            return;
-        }
-        if matches!(value, "" | "." | "..") && self.invalid.is_none() {
-            self.invalid = Some(format!(
-                "path parameter {value:?} would not stay one path segment"
-            ));
-        }
-        self.text.extend(utf8_percent_encode(value, PATH_PARAM));
-    }
-
-    /// The path so far.
-    pub fn as_str(&self) -> &str {
-        &self.text
     }
 }
 
@@ -294,6 +231,80 @@ impl<'c, T> Request<'c, T> {
         self.query.retain(|(n, _)| *n != name);
         self.query.push((name, value));
         self
+    }
+
+    /// The request for a link Graph gave in an answer to this one (`@odata.nextLink`,
+    /// `@odata.deltaLink`): a GET of that URL, with this request's headers and result type.
+    /// The link is requested as it is, nothing added. It must lead to `base_url`'s origin
+    /// (scheme, host and port) and lie under its path: any other link is refused with
+    /// [`Error::InvalidArgument`], so that the token never goes anywhere else.
+    ///
+    /// ```
+    /// use graph_meetings::v1::Requests;
+    ///
+    /// let list = Requests::detached().me().online_meetings().list().into_request();
+    /// let base = "https://graph.microsoft.com/v1.0";
+    /// let next = list.follow("https://graph.microsoft.com/v1.0/me/onlineMeetings?$skiptoken=X", base)?;
+    /// assert_eq!(next.path(), "/me/onlineMeetings?$skiptoken=X");
+    /// assert!(list.follow("https://evil.example/v1.0/me/onlineMeetings", base).is_err());
+    /// # Ok::<(), graph_meetings::Error>(())
+    /// ```
+    pub fn follow(&self, link: &str, base_url: &str) -> Result<Request<'c, T>, Error> {
+        let refuse = |why: String| {
+            Error::InvalidArgument(format!(
+                "the link {link:?} {why}: it was not followed, nothing was sent"
+            ))
+        };
+        let uri: http::Uri = link
+            .parse()
+            .map_err(|e| refuse(format!("is not a URL ({e})")))?;
+        let base: http::Uri = base_url
+            .parse()
+            .map_err(|e| Error::InvalidArgument(format!("base URL {base_url:?}: {e}")))?;
+        if origin(&uri) != origin(&base) || origin(&uri).is_none() {
+            return Err(refuse(format!(
+                "leads to another origin than the service root {}",
+                base_url.trim_end_matches('/')
+            )));
+        }
+        let root = base.path().trim_end_matches('/');
+        let full = uri.path_and_query().map_or("/", |p| p.as_str());
+        let rest = full
+            .strip_prefix(root)
+            .filter(|r| r.starts_with('/') || r.starts_with('?'))
+            .ok_or_else(|| refuse(format!("is not under the service root's path {root}")))?;
+        Ok(Request {
+            target: self.target,
+            method: Method::GET,
+            path: rest.to_string(),
+            body: None,
+            body_type: "application/json",
+            headers: self.headers.clone(),
+            idempotent: true,
+            decode: self.decode,
+            query: Vec::new(),
+            function: None,
+            accept: self.accept,
+            invalid: None,
+        })
+    }
+
+    /// A copy of the request (build errors included), to send again or follow from.
+    pub fn duplicate(&self) -> Request<'c, T> {
+        Request {
+            target: self.target,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            body: self.body.clone(),
+            body_type: self.body_type,
+            headers: self.headers.clone(),
+            idempotent: self.idempotent,
+            decode: self.decode,
+            query: self.query.clone(),
+            function: self.function.clone(),
+            accept: self.accept,
+            invalid: self.invalid.as_ref().map(copy_invalid),
+        }
     }
 
     /// The query options set so far, as OData values (before URL encoding).
@@ -458,6 +469,17 @@ pub(crate) fn parse<T>(
     }
 }
 
+/// Scheme, host (any case) and port (the scheme's default when absent) of `uri`.
+fn origin(uri: &http::Uri) -> Option<(String, String, u16)> {
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    let port = uri.port_u16().unwrap_or(match scheme.as_str() {
+        "http" => 80,
+        _ => 443,
+    });
+    Some((scheme, host, port))
+}
+
 /// Build errors are kept on the request and reported each time it is used.
 fn copy_invalid(e: &Error) -> Error {
     match e {
@@ -466,41 +488,5 @@ fn copy_invalid(e: &Error) -> Error {
             Error::InvalidArgument(m) => m.clone(),
             other => other.to_string(),
         }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_params_stay_in_their_segment() {
-        for (value, encoded) in [
-            (
-                "8b081ef6-4792-4def-b2c9-c363a1bf41d5",
-                "8b081ef6-4792-4def-b2c9-c363a1bf41d5",
-            ),
-            ("../../admin", "..%2F..%2Fadmin"),
-            ("a/b?c#d", "a%2Fb%3Fc%23d"),
-            ("user@contoso.com", "user%40contoso.com"),
-            ("100%", "100%25"),
-            ("a b\r\n", "a%20b%0D%0A"),
-            ("名前", "%E5%90%8D%E5%89%8D"),
-        ] {
-            let mut path = Path::default();
-            path.push_str("/users/");
-            path.push_param(value, ParamStyle::Segment);
-            assert_eq!(path.as_str(), format!("/users/{encoded}"));
-            assert!(path.invalid.is_none());
-        }
-        for value in ["", ".", ".."] {
-            let mut path = Path::default();
-            path.push_param(value, ParamStyle::Segment);
-            assert!(path.invalid.is_some(), "{value:?} must be refused");
-        }
-        let mut path = Path::default();
-        path.push_str("f(a='");
-        path.push_param("it's", ParamStyle::QuotedLiteral);
-        assert_eq!(path.as_str(), "f(a='it%27%27s");
     }
 }
