@@ -109,7 +109,9 @@ pub use client::{
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub use error::{parse_retry_after, ClaimsChallenge, Error, GraphError, RedirectRefused};
+pub use error::{
+    parse_retry_after, ClaimsChallenge, Error, ErrorBody, GraphError, RedirectRefused,
+};
 pub use v1::*;
 
 impl v1::CreateOrGetOutcome {

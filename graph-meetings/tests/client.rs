@@ -237,9 +237,9 @@ async fn error_statuses_become_graph_errors() {
         match &body {
             Some(b) => {
                 let main = g.error.as_ref().unwrap();
-                assert_eq!(main.code, b["error"]["code"].as_str().unwrap());
+                assert_eq!(main.code(), b["error"]["code"].as_str().unwrap());
                 assert_eq!(g.request_id.as_deref(), Some("req-1"));
-                assert!(err.to_string().contains(&main.message), "{err}");
+                assert!(err.to_string().contains(main.message()), "{err}");
             }
             None => assert_eq!(g.raw_body.as_deref(), Some("<html>oops</html>")),
         }

@@ -166,3 +166,34 @@ async fn every_error_class_reads_well() {
         "cannot get an access token: the refresh token has expired",
     );
 }
+
+/// Each API version's errors are read with that version's own error type.
+#[test]
+fn errors_are_read_with_their_versions_type() {
+    use graph_meetings::{Error, ErrorBody};
+    let answer = http::Response::builder()
+        .status(403)
+        .header("content-type", "application/json")
+        .body(br#"{"error":{"code":"Forbidden","message":"Not yours","innerError":{"request-id":"r7"}}}"#.to_vec())
+        .unwrap();
+    let v1 = graph_meetings::v1::Requests::detached()
+        .me()
+        .online_meetings()
+        .list();
+    let beta = graph_meetings::beta::Requests::detached()
+        .me()
+        .online_meetings()
+        .list();
+    for (err, beta_read) in [
+        (v1.parse_response(&answer).unwrap_err(), false),
+        (beta.parse_response(&answer).unwrap_err(), true),
+    ] {
+        let Error::Graph(g) = &err else {
+            panic!("{err}")
+        };
+        let body = g.error.as_ref().expect("an error body");
+        assert_eq!(matches!(body, ErrorBody::Beta(_)), beta_read);
+        assert_eq!((body.code(), body.message()), ("Forbidden", "Not yours"));
+        assert_eq!(g.request_id.as_deref(), Some("r7"));
+    }
+}

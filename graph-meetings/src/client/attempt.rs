@@ -85,7 +85,14 @@ impl Client {
             .get("request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        match parse(request.decode, answer.status, &answer.headers, &answer.body) {
+        let version = request.target.version();
+        match parse(
+            request.decode,
+            version,
+            answer.status,
+            &answer.headers,
+            &answer.body,
+        ) {
             Ok(value) => Ok(Response {
                 value,
                 status: answer.status,

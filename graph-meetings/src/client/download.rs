@@ -53,9 +53,16 @@ impl<'c> Request<'c, Content> {
             client_request_id,
         } = sent;
         let Some(response) = answer.stream else {
-            let e = parse(self.decode, answer.status, &answer.headers, &answer.body)
-                .err()
-                .unwrap_or_else(|| Error::InvalidArgument("the download has no body".into()));
+            let version = self.target.version();
+            let e = parse(
+                self.decode,
+                version,
+                answer.status,
+                &answer.headers,
+                &answer.body,
+            )
+            .err()
+            .unwrap_or_else(|| Error::InvalidArgument("the download has no body".into()));
             return Err(annotate(e, &client_request_id, attempts));
         };
         let ranges = answer

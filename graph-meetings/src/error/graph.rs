@@ -8,7 +8,85 @@ use http::{HeaderMap, StatusCode};
 use super::challenge::{claims_challenge, ClaimsChallenge};
 use super::clip::{clip, Clipped, ClippedDebug, SHOWN};
 use super::ids;
-use crate::v1::MainError;
+
+/// Graph's error body (`{"error": {...}}`), read with the error type of the API version that
+/// answered: v1.0's `MainError` for v1.0 requests, beta's for beta requests.
+///
+/// ```
+/// use graph_meetings::{ErrorBody, GraphError};
+///
+/// let body = br#"{"error":{"code":"Forbidden","message":"No","innerError":{"request-id":"r9"}}}"#;
+/// let e = GraphError::from_response("v1.0", http::StatusCode::FORBIDDEN, &http::HeaderMap::new(), body);
+/// let error: &ErrorBody = e.error.as_ref().unwrap();
+/// assert!(matches!(error, ErrorBody::V1(_)));
+/// assert_eq!((error.code(), error.message(), error.request_id()), ("Forbidden", "No", Some("r9")));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorBody {
+    /// Read as v1.0's `MainError`.
+    V1(crate::v1::MainError),
+    /// Read as beta's `MainError`.
+    #[cfg(feature = "beta")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "beta")))]
+    Beta(crate::beta::MainError),
+}
+
+/// What both versions' error bodies have, each from its own type.
+macro_rules! each_version {
+    ($self:ident, $e:ident => $body:expr) => {
+        match $self {
+            ErrorBody::V1($e) => $body,
+            #[cfg(feature = "beta")]
+            ErrorBody::Beta($e) => $body,
+        }
+    };
+}
+
+impl ErrorBody {
+    /// Reads `body` as the error body of `version` (`v1.0`, `beta`); `None` if it is not one.
+    pub fn read(version: &str, body: &[u8]) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<E> {
+            error: E,
+        }
+        fn read<E: serde::de::DeserializeOwned>(body: &[u8]) -> Option<E> {
+            serde_json::from_slice::<Envelope<E>>(body)
+                .ok()
+                .map(|e| e.error)
+        }
+        match version {
+            #[cfg(feature = "beta")]
+            "beta" => read(body).map(ErrorBody::Beta),
+            _ => read(body).map(ErrorBody::V1),
+        }
+    }
+
+    /// Graph's error code (`Forbidden`, `TooManyRequests`).
+    pub fn code(&self) -> &str {
+        each_version!(self, e => &e.code)
+    }
+
+    /// Graph's message.
+    pub fn message(&self) -> &str {
+        each_version!(self, e => &e.message)
+    }
+
+    /// The target of the error, if Graph named one.
+    pub fn target(&self) -> Option<&str> {
+        each_version!(self, e => e.target.as_deref())
+    }
+
+    /// `innerError.request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        each_version!(self, e => e.inner_error.as_ref().and_then(|i| i.request_id.as_deref()))
+    }
+
+    /// `innerError.client-request-id`.
+    pub fn client_request_id(&self) -> Option<&str> {
+        each_version!(self, e => e.inner_error.as_ref().and_then(|i| i.client_request_id.as_deref()))
+    }
+}
 
 /// An error status from Graph, with everything it said about it: its ODataError body, the
 /// response headers (`WWW-Authenticate` included), and the ids to quote to Microsoft.
@@ -36,7 +114,7 @@ pub struct GraphError {
     pub status: StatusCode,
     /// Graph's error body (`code`, `message`, `target`, `details`, `innerError`), when the body
     /// was one.
-    pub error: Option<MainError>,
+    pub error: Option<ErrorBody>,
     /// The body as text, when it was not a Graph error body (a proxy's HTML page, say).
     /// `Display` and `Debug` show its start; this field (and [`GraphError::raw_body`]) has it
     /// all.
@@ -55,15 +133,20 @@ pub struct GraphError {
 }
 
 impl GraphError {
-    /// Reads an error response.
+    /// Reads an error response to a v1.0 request.
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            error: MainError,
-        }
-        let error = serde_json::from_slice::<Envelope>(body)
-            .ok()
-            .map(|e| e.error);
+        Self::from_response("v1.0", status, headers, body)
+    }
+
+    /// Reads an error response to a request of API `version` (`v1.0`, `beta`), its body with
+    /// that version's error type.
+    pub fn from_response(
+        version: &str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let error = ErrorBody::read(version, body);
         let raw_body = match error {
             Some(_) => None,
             None if body.is_empty() => None,
@@ -76,13 +159,10 @@ impl GraphError {
                 .map(str::to_string)
         };
         let inner = |name: &str| {
-            error
-                .as_ref()
-                .and_then(|e| e.inner_error.as_ref())
-                .and_then(|i| match name {
-                    "request-id" => i.request_id.clone(),
-                    _ => i.client_request_id.clone(),
-                })
+            error.as_ref().and_then(|e| match name {
+                "request-id" => e.request_id().map(str::to_string),
+                _ => e.client_request_id().map(str::to_string),
+            })
         };
         GraphError {
             status,
@@ -142,8 +222,8 @@ impl fmt::Display for GraphError {
         write!(f, "Graph answered {}", self.status)?;
         match (&self.error, &self.raw_body) {
             (Some(e), _) => {
-                write!(f, ": {}: {}", clip(&e.code), clip(&e.message))?;
-                if let Some(target) = &e.target {
+                write!(f, ": {}: {}", clip(e.code()), clip(e.message()))?;
+                if let Some(target) = e.target() {
                     write!(f, " (target `{}`)", clip(target))?;
                 }
             }
@@ -230,7 +310,7 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         headers.insert("retry-after", "2".parse().unwrap());
         let e = GraphError::from_parts(StatusCode::FORBIDDEN, &headers, body);
-        assert_eq!(e.error.as_ref().unwrap().code, "Forbidden");
+        assert_eq!(e.error.as_ref().unwrap().code(), "Forbidden");
         assert_eq!(e.request_id.as_deref(), Some("r1"));
         assert_eq!(e.retry_after, Some(Duration::from_secs(2)));
         assert_eq!(

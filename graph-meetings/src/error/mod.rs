@@ -11,7 +11,7 @@ use http::StatusCode;
 
 pub use challenge::ClaimsChallenge;
 pub(crate) use clip::{clip, Clipped};
-pub use graph::{parse_retry_after, GraphError};
+pub use graph::{parse_retry_after, ErrorBody, GraphError};
 
 /// Everything that can go wrong building, sending or reading a request.
 ///

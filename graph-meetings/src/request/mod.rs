@@ -448,6 +448,7 @@ impl<'c, T> Request<'c, T> {
     pub fn parse_response<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<T, Error> {
         parse(
             self.decode,
+            self.target.version(),
             response.status(),
             response.headers(),
             response.body().as_ref(),
@@ -458,6 +459,7 @@ impl<'c, T> Request<'c, T> {
 /// Reads `status`, `headers` and `body` with `decode`, or into an error.
 pub(crate) fn parse<T>(
     decode: Decoder<T>,
+    version: &str,
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
@@ -465,7 +467,7 @@ pub(crate) fn parse<T>(
     if status.is_success() {
         decode(status, headers, body)
     } else {
-        Err(GraphError::from_parts(status, headers, body).into())
+        Err(GraphError::from_response(version, status, headers, body).into())
     }
 }
 
