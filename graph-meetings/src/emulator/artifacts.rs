@@ -16,18 +16,18 @@ use super::respond::{bad_request, error, not_found};
 use super::route::{GetAll, Kind, MeetingKey};
 use super::store::{lock, Content, Records};
 
-fn no_filter(ctx: &Ctx) -> Result<(), Response> {
+fn no_filter(ctx: &Ctx) -> Result<(), Box<Response>> {
     match &ctx.query.filter {
-        Some(_) => Err(bad_request(
+        Some(_) => Err(Box::new(bad_request(
             "unsupported filter: the emulator filters only meetings, by JoinWebUrl.",
-        )),
+        ))),
         None => Ok(()),
     }
 }
 
-fn paging(ctx: &Ctx) -> Result<usize, Response> {
+fn paging(ctx: &Ctx) -> Result<usize, Box<Response>> {
     no_filter(ctx)?;
-    offset(&ctx.query).map_err(|m| bad_request(&m))
+    offset(&ctx.query).map_err(|m| Box::new(bad_request(&m)))
 }
 
 fn meeting_path(meeting: &str) -> String {
@@ -52,7 +52,7 @@ fn value_page(ctx: &Ctx, values: &[Arc<Value>], from: usize, context: String) ->
 pub(super) fn reports(ctx: &Ctx, key: &MeetingKey, count_only: bool) -> Response {
     let from = match paging(ctx) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (id, values) = {
         let store = lock(&ctx.shared.store);
@@ -64,7 +64,7 @@ pub(super) fn reports(ctx: &Ctx, key: &MeetingKey, count_only: bool) -> Response
                     .map(|r| r.value.clone())
                     .collect::<Vec<_>>(),
             ),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     };
     if count_only {
@@ -79,7 +79,7 @@ pub(super) fn report(ctx: &Ctx, key: &MeetingKey, report: &str) -> Response {
         let store = lock(&ctx.shared.store);
         let (id, m) = match ctx.meeting(&store, key) {
             Ok(found) => found,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         match m.reports.iter().find(|r| r.id == report) {
             Some(r) => (id.to_string(), r.value.clone()),
@@ -95,14 +95,14 @@ pub(super) fn report(ctx: &Ctx, key: &MeetingKey, report: &str) -> Response {
 pub(super) fn records(ctx: &Ctx, key: &MeetingKey, report: &str, count_only: bool) -> Response {
     let from = match paging(ctx) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let size = ctx.page_size(ctx.shared.config.records_page_size);
     let (meeting_id, total, texts) = {
         let store = lock(&ctx.shared.store);
         let (id, m) = match ctx.meeting(&store, key) {
             Ok(found) => found,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let Some(r) = m.reports.iter().find(|r| r.id == report) else {
             return not_found("attendance report");
@@ -149,7 +149,7 @@ pub(super) fn record(ctx: &Ctx, key: &MeetingKey, report: &str, record: &str) ->
         let store = lock(&ctx.shared.store);
         let (_, m) = match ctx.meeting(&store, key) {
             Ok(found) => found,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let Some(r) = m.reports.iter().find(|r| r.id == report) else {
             return not_found("attendance report");
@@ -178,7 +178,7 @@ pub(super) fn record(ctx: &Ctx, key: &MeetingKey, report: &str, record: &str) ->
 pub(super) fn items(ctx: &Ctx, key: &MeetingKey, kind: Kind, count_only: bool) -> Response {
     let from = match paging(ctx) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (id, values) = {
         let store = lock(&ctx.shared.store);
@@ -190,7 +190,7 @@ pub(super) fn items(ctx: &Ctx, key: &MeetingKey, kind: Kind, count_only: bool) -
                     .map(|a| a.value.clone())
                     .collect::<Vec<_>>(),
             ),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     };
     if count_only {
@@ -205,7 +205,7 @@ pub(super) fn item(ctx: &Ctx, key: &MeetingKey, kind: Kind, item: &str) -> Respo
         let store = lock(&ctx.shared.store);
         let (id, m) = match ctx.meeting(&store, key) {
             Ok(found) => found,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         match m.artifacts(kind).iter().find(|a| a.id == item) {
             Some(a) => (id.to_string(), a.value.clone()),
@@ -254,7 +254,7 @@ pub(super) fn content_of(
         let store = lock(&ctx.shared.store);
         let (_, m) = match ctx.meeting(&store, key) {
             Ok(found) => found,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let Some(a) = m.artifacts(kind).iter().find(|a| a.id == item) else {
             return not_found(&kind.segment()[..kind.segment().len() - 1]);
@@ -282,7 +282,7 @@ pub(super) fn content_of(
 /// added after it was issued. Tokens are positions in the store's sequence of additions.
 pub(super) fn delta(ctx: &Ctx, key: &MeetingKey, kind: Kind) -> Response {
     if let Err(r) = no_filter(ctx) {
-        return r;
+        return *r;
     }
     let invalid = || {
         error(
@@ -318,7 +318,7 @@ pub(super) fn delta(ctx: &Ctx, key: &MeetingKey, kind: Kind) -> Response {
                     .collect::<Vec<_>>(),
                 upto,
             ),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     };
     let size = ctx.page_size(ctx.shared.config.page_size);
@@ -342,7 +342,7 @@ pub(super) fn delta(ctx: &Ctx, key: &MeetingKey, kind: Kind) -> Response {
 pub(super) fn get_all(ctx: &Ctx, kind: Kind, args: &GetAll) -> Response {
     let from = match paging(ctx) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if args.organizer != ctx.user {
         return error(

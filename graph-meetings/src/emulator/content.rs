@@ -178,29 +178,51 @@ fn insert(response: &mut Response, name: &'static str, value: String) {
     }
 }
 
+/// How long a cut body waits, after its last byte, before dropping the connection: time for
+/// the server to flush what it has queued, so the client receives exactly the bytes promised.
+const FLUSH_BEFORE_DROP: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The answer with its body cut after `after` bytes: the connection is closed mid-body while
 /// the headers (and `Content-Length`) still promise the whole.
 pub(super) fn cut(response: Response, after: u64) -> Response {
+    enum Stage {
+        Sending,
+        Dropping,
+        Done,
+    }
     let (parts, body) = response.into_parts();
+    let start = if after == 0 {
+        Stage::Dropping
+    } else {
+        Stage::Sending
+    };
     let stream = futures_util::stream::unfold(
-        (body.into_data_stream(), after, false),
-        |(mut inner, left, done)| async move {
-            if done {
-                return None;
-            }
-            if left == 0 {
-                let e = std::io::Error::other("connection dropped by fault injection");
-                return Some((Err(e), (inner, 0, true)));
-            }
-            match inner.next().await {
-                None => None,
-                Some(Err(e)) => Some((Err(std::io::Error::other(e)), (inner, 0, true))),
-                Some(Ok(mut chunk)) => {
-                    let keep = left.min(chunk.len() as u64);
-                    let rest = left - keep;
-                    chunk.truncate(keep as usize);
-                    Some((Ok(chunk), (inner, rest, false)))
+        (body.into_data_stream(), after, start),
+        move |(mut inner, left, stage)| async move {
+            match stage {
+                Stage::Done => None,
+                Stage::Dropping => {
+                    if after > 0 {
+                        tokio::time::sleep(FLUSH_BEFORE_DROP).await;
+                    }
+                    let e = std::io::Error::other("connection dropped by fault injection");
+                    Some((Err(e), (inner, 0, Stage::Done)))
                 }
+                Stage::Sending => match inner.next().await {
+                    None => None,
+                    Some(Err(e)) => Some((Err(std::io::Error::other(e)), (inner, 0, Stage::Done))),
+                    Some(Ok(mut chunk)) => {
+                        let keep = left.min(chunk.len() as u64);
+                        chunk.truncate(keep as usize);
+                        let rest = left - keep;
+                        let next = if rest == 0 {
+                            Stage::Dropping
+                        } else {
+                            Stage::Sending
+                        };
+                        Some((Ok(chunk), (inner, rest, next)))
+                    }
+                },
             }
         },
     );

@@ -59,7 +59,7 @@ impl Ctx<'_> {
         &self,
         store: &'s Store,
         key: &MeetingKey,
-    ) -> Result<(&'s str, &'s Meeting), Response> {
+    ) -> Result<(&'s str, &'s Meeting), Box<Response>> {
         let found = match key {
             MeetingKey::Id(id) => store
                 .meetings
@@ -75,17 +75,18 @@ impl Ctx<'_> {
                 })
                 .map(|(k, m)| (k.as_str(), m)),
         };
-        match found {
-            Some((_, m)) if m.tenant != self.tenant => Err(not_found("meeting")),
-            Some((_, m)) if m.user != self.user && self.delegated => Err(error(
+        let refused = match found {
+            Some((_, m)) if m.tenant != self.tenant => not_found("meeting"),
+            Some((_, m)) if m.user != self.user && self.delegated => error(
                 StatusCode::FORBIDDEN,
                 "Forbidden",
                 "The meeting belongs to another user; a delegated token reaches only its own user's meetings.",
-            )),
-            Some((_, m)) if m.user != self.user => Err(not_found("meeting")),
-            Some(found) => Ok(found),
-            None => Err(not_found("meeting")),
-        }
+            ),
+            Some((_, m)) if m.user != self.user => not_found("meeting"),
+            Some(found) => return Ok(found),
+            None => not_found("meeting"),
+        };
+        Err(Box::new(refused))
     }
 }
 

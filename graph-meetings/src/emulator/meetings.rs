@@ -19,30 +19,30 @@ use crate::types::DateTimeOffset;
 use crate::v1::{CreateOrGetRequest, OnlineMeeting};
 
 /// The request body, or 413 past `MAX_BODY_BYTES`.
-pub(super) async fn body_bytes(body: Body) -> Result<Bytes, Response> {
+pub(super) async fn body_bytes(body: Body) -> Result<Bytes, Box<Response>> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
-            error(
+            Box::new(error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "RequestEntityTooLarge",
                 &format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-            )
+            ))
         })
 }
 
 /// The body as `T`, or a 400 naming where it went wrong.
-fn read<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
+fn read<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Box<Response>> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let at = e.path().to_string();
-        bad_request(&format!(
+        Box::new(bad_request(&format!(
             "Invalid request body at `{at}`: {}",
             e.into_inner()
-        ))
+        )))
     })?;
     de.end()
-        .map_err(|e| bad_request(&format!("Invalid JSON: {e}")))?;
+        .map_err(|e| Box::new(bad_request(&format!("Invalid JSON: {e}"))))?;
     Ok(value)
 }
 
@@ -61,11 +61,11 @@ fn entity_context(ctx: &Ctx) -> String {
 pub(super) async fn create(ctx: &Ctx<'_>, body: Body) -> Response {
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let meeting: OnlineMeeting = match read(&bytes) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let value = complete(
         meeting,
@@ -84,11 +84,11 @@ pub(super) async fn create(ctx: &Ctx<'_>, body: Body) -> Response {
 pub(super) async fn create_or_get(ctx: &Ctx<'_>, body: Body) -> Response {
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let request: CreateOrGetRequest = match read(&bytes) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (start, end) = (request.start_date_time, request.end_date_time);
     if let (None, Some(_)) = (&start, &end) {
@@ -136,9 +136,9 @@ pub(super) async fn create_or_get(ctx: &Ctx<'_>, body: Body) -> Response {
 }
 
 /// The acting user's meetings, oldest first, narrowed by `$filter=JoinWebUrl eq '..'`.
-fn matching(ctx: &Ctx) -> Result<Vec<Arc<Value>>, Response> {
+fn matching(ctx: &Ctx) -> Result<Vec<Arc<Value>>, Box<Response>> {
     let url = match &ctx.query.filter {
-        Some(f) => Some(join_url_filter(f).map_err(|m| bad_request(&m))?),
+        Some(f) => Some(join_url_filter(f).map_err(|m| Box::new(bad_request(&m)))?),
         None => None,
     };
     let store = lock(&ctx.shared.store);
@@ -155,7 +155,7 @@ fn matching(ctx: &Ctx) -> Result<Vec<Arc<Value>>, Response> {
 pub(super) fn list(ctx: &Ctx) -> Response {
     let all = match matching(ctx) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let offset = match super::query::offset(&ctx.query) {
         Ok(o) => o,
@@ -180,7 +180,7 @@ pub(super) fn list(ctx: &Ctx) -> Response {
 pub(super) fn count(ctx: &Ctx) -> Response {
     match matching(ctx) {
         Ok(all) => count_text(all.len()),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -189,7 +189,7 @@ pub(super) fn get(ctx: &Ctx, key: &MeetingKey) -> Response {
         let store = lock(&ctx.shared.store);
         match ctx.meeting(&store, key) {
             Ok((_, m)) => m.value.clone(),
-            Err(r) => return r,
+            Err(r) => return *r,
         }
     };
     let context = entity_context(ctx);
@@ -204,16 +204,16 @@ pub(super) fn get(ctx: &Ctx, key: &MeetingKey) -> Response {
 pub(super) async fn patch(ctx: &Ctx<'_>, key: &MeetingKey, body: Body) -> Response {
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let changes: Map<String, Value> = match read(&bytes) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut store = lock(&ctx.shared.store);
     let (id, meeting) = match ctx.meeting(&store, key) {
         Ok((id, m)) => (id.to_string(), m),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut value = match meeting.value.as_ref() {
         Value::Object(m) => m.clone(),
@@ -232,7 +232,7 @@ pub(super) async fn patch(ctx: &Ctx<'_>, key: &MeetingKey, body: Body) -> Respon
     let value = Value::Object(value);
     let typed: OnlineMeeting = match read(value.to_string().as_bytes()) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if let (Some(s), Some(e)) = (&typed.start_date_time, &typed.end_date_time) {
         if e.value() < s.value() {
@@ -251,7 +251,7 @@ pub(super) fn delete(ctx: &Ctx, key: &MeetingKey) -> Response {
     let mut store = lock(&ctx.shared.store);
     let id = match ctx.meeting(&store, key) {
         Ok((id, _)) => id.to_string(),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     store.remove(&id);
     StatusCode::NO_CONTENT.into_response()
@@ -262,7 +262,7 @@ pub(super) fn virtual_appointment_url(ctx: &Ctx, key: &MeetingKey) -> Response {
     let store = lock(&ctx.shared.store);
     let (id, meeting) = match ctx.meeting(&store, key) {
         Ok(found) => found,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let url = format!(
         "https://visit.teams.microsoft.com/webrtc-svc/api/route?tid={}&convId={id}",
@@ -280,16 +280,16 @@ pub(super) async fn sms(ctx: &Ctx<'_>, key: &MeetingKey, body: Body) -> Response
     {
         let store = lock(&ctx.shared.store);
         if let Err(r) = ctx.meeting(&store, key) {
-            return r;
+            return *r;
         }
     }
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let request: Value = match read(&bytes) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !request["attendees"].is_array() {
         return bad_request("attendees is required: the people to send the SMS to.");

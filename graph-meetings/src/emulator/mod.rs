@@ -428,11 +428,11 @@ async fn dispatch(shared: &Shared, parts: &Parts, body: Body) -> Response {
     };
     let caller = match caller(&parts.headers) {
         Ok(c) => c,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let (tenant, user) = match subject(&caller, target.user.as_deref()) {
         Ok(s) => s,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let query = match query::parse(parts.uri.query()) {
         Ok(q) => q,

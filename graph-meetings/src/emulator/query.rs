@@ -112,10 +112,8 @@ pub(super) fn join_url_filter(filter: &str) -> Result<String, String> {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return Err(unsupported());
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return Err(unsupported());
         }
         out.push(c);
     }

@@ -109,8 +109,14 @@ pub(super) enum Caller {
     App { tenant: String },
 }
 
-pub(super) fn caller(headers: &HeaderMap) -> Result<Caller, Response> {
-    let unauthorized = |m: &str| error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", m);
+pub(super) fn caller(headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+    let unauthorized = |m: &str| {
+        Box::new(error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            m,
+        ))
+    };
     if !headers.contains_key("authorization") {
         return Err(unauthorized("Access token is empty."));
     }
@@ -138,20 +144,23 @@ pub(super) fn caller(headers: &HeaderMap) -> Result<Caller, Response> {
 
 /// Whom a request acts for: (tenant, user). A delegated token acts only for its own user; an
 /// application token acts for the user the path names, and cannot use `/me`.
-pub(super) fn subject(caller: &Caller, user: Option<&str>) -> Result<(String, String), Response> {
+pub(super) fn subject(
+    caller: &Caller,
+    user: Option<&str>,
+) -> Result<(String, String), Box<Response>> {
     match (caller, user) {
         (Caller::Delegated { tenant, user }, None) => Ok((tenant.clone(), user.clone())),
-        (Caller::App { .. }, None) => Err(bad_request(
+        (Caller::App { .. }, None) => Err(Box::new(bad_request(
             "/me request is only valid with delegated authentication flow.",
-        )),
+        ))),
         (Caller::Delegated { tenant, user }, Some(target)) if target == user => {
             Ok((tenant.clone(), user.clone()))
         }
-        (Caller::Delegated { .. }, Some(_)) => Err(error(
+        (Caller::Delegated { .. }, Some(_)) => Err(Box::new(error(
             StatusCode::FORBIDDEN,
             "Forbidden",
             "A delegated token may only act for its own user.",
-        )),
+        ))),
         (Caller::App { tenant }, Some(target)) => Ok((tenant.clone(), target.to_string())),
     }
 }
