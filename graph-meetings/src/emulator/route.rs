@@ -83,30 +83,36 @@ pub(super) enum RouteError {
     Bad(String),
 }
 
-/// The raw path split at `/` outside quoted literals (a join URL in a key segment may arrive
-/// with its slashes unencoded), each segment percent-decoded.
+/// The raw path split at `/`, except inside a quoted literal of a key segment or function
+/// call (a join URL may arrive with its slashes unencoded), each segment percent-decoded.
+/// Quotes count only after a `(` in the segment, so an id with an apostrophe is one segment.
 fn segments(path: &str) -> Result<Vec<String>, RouteError> {
     let mut raw = Vec::new();
-    let (mut start, mut quoted) = (0, false);
+    let (mut start, mut quoted, mut call) = (0, false, false);
     let bytes = path.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\'' {
+        let rest = &bytes[i..];
+        let (quote, open) = (
+            rest.starts_with(b"'") || rest.starts_with(b"%27"),
+            rest.starts_with(b"(") || rest.starts_with(b"%28"),
+        );
+        if call && quote {
             quoted = !quoted;
-        } else if path[i..].starts_with("%27") {
-            quoted = !quoted;
-            i += 2;
+        } else if open && !quoted {
+            call = true;
         } else if bytes[i] == b'/' && !quoted {
-            raw.push(&path[start..i]);
+            raw.push(&bytes[start..i]);
             start = i + 1;
+            call = false;
         }
-        i += 1;
+        i += if rest.starts_with(b"%") { 3 } else { 1 };
     }
-    raw.push(&path[start..]);
+    raw.push(bytes.get(start..).unwrap_or_default());
     raw.into_iter()
         .skip_while(|s| s.is_empty())
         .map(|s| {
-            percent_encoding::percent_decode_str(s)
+            percent_encoding::percent_decode(s)
                 .decode_utf8()
                 .map(|c| c.into_owned())
                 .map_err(|_| RouteError::Bad("The path is not UTF-8.".into()))
@@ -378,6 +384,12 @@ mod tests {
         assert_eq!(parse("/v1.0/me/calendars"), Err(RouteError::UnknownPath));
         let encoded = parse("/v1.0/users/..%2F..%2Fadmin/onlineMeetings").unwrap();
         assert_eq!(encoded.user.as_deref(), Some("../../admin"));
+        let apostrophe = parse("/v1.0/users/o'brien/onlineMeetings/m'1").unwrap();
+        assert_eq!(apostrophe.user.as_deref(), Some("o'brien"));
+        assert_eq!(
+            apostrophe.route,
+            Route::Meeting(MeetingKey::Id("m'1".into()), Sub::Entity)
+        );
     }
 
     #[test]
