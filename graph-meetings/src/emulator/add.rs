@@ -323,11 +323,13 @@ impl Emulator {
             }
         };
         value.insert("id".into(), Value::String(id.clone()));
-        for key in ["startDateTime", "endDateTime"] {
-            let target = format!("meeting{}", &key[..1].to_uppercase()) + &key[1..];
-            if !value.contains_key(&target) {
-                if let Some(v) = meeting.value.get(key) {
-                    value.insert(target, v.clone());
+        for (from, to) in [
+            ("startDateTime", "meetingStartDateTime"),
+            ("endDateTime", "meetingEndDateTime"),
+        ] {
+            if !value.contains_key(to) {
+                if let Some(v) = meeting.value.get(from) {
+                    value.insert(to.into(), v.clone());
                 }
             }
         }
@@ -407,10 +409,26 @@ impl Emulator {
             .meetings
             .get_mut(meeting_id)
             .ok_or_else(|| EmulatorError::UnknownMeeting(meeting_id.to_string()))?;
-        let (kind, list) = match content {
-            Content::Recording { .. } => ("recording", &mut meeting.recordings),
-            Content::Transcript { .. } => ("transcript", &mut meeting.transcripts),
+        // (@odata.type, the content URL's property, the collection's segment)
+        let (names, list) = match content {
+            Content::Recording { .. } => (
+                (
+                    "#microsoft.graph.callRecording",
+                    "recordingContentUrl",
+                    "recordings",
+                ),
+                &mut meeting.recordings,
+            ),
+            Content::Transcript { .. } => (
+                (
+                    "#microsoft.graph.callTranscript",
+                    "transcriptContentUrl",
+                    "transcripts",
+                ),
+                &mut meeting.transcripts,
+            ),
         };
+        let (odata_type, url_property, segment) = names;
         if list.len() >= MAX_ARTIFACTS {
             return Err(EmulatorError::Limit {
                 what: "recordings or transcripts per meeting",
@@ -423,13 +441,8 @@ impl Emulator {
             .pointer("/chatInfo/threadId")
             .cloned()
             .unwrap_or(Value::Null);
-        let segment = if kind == "recording" {
-            "recordings"
-        } else {
-            "transcripts"
-        };
         let mut value = json!({
-            "@odata.type": format!("#microsoft.graph.call{}{}", &kind[..1].to_uppercase(), &kind[1..]),
+            "@odata.type": odata_type,
             "id": id,
             "meetingId": meeting_id,
             "callId": thread,
@@ -438,9 +451,15 @@ impl Emulator {
             "endDateTime": rfc3339(created + time::Duration::hours(1)),
             "meetingOrganizer": {"user": {"id": user, "tenantId": tenant}},
         });
-        let url =
-            format!("{root}/v1.0/users/{user}/onlineMeetings/{meeting_id}/{segment}/{id}/content");
-        value[format!("{kind}ContentUrl")] = Value::String(url);
+        let encode = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let url = format!(
+            "{root}/v1.0/users/{}/onlineMeetings/{}/{segment}/{id}/content",
+            encode(user),
+            encode(meeting_id)
+        );
+        value[url_property] = Value::String(url);
         list.push(Artifact {
             id: id.clone(),
             seq,
