@@ -1,13 +1,15 @@
-//! A local emulator of Graph's onlineMeetings endpoints (feature `emulator`), so that tests,
-//! examples and downstream applications run offline. It behaves as Graph's documentation says,
-//! not as a mock: it checks tokens, makes meetings, keys createOrGet, and answers bad input with
-//! the ODataError bodies a Graph client expects. Faults can be injected for retry tests.
+//! A local emulator of Graph's onlineMeetings API (feature `emulator`), v1.0 and beta, for
+//! `/me/...` and `/users/{user-id}/...`, so that tests, examples and downstream applications
+//! run offline. It behaves as Graph's documentation says, not as a mock: it checks tokens,
+//! keeps meetings and what hangs off them, pages collections, serves content, and answers bad
+//! input with the ODataError bodies a Graph client expects. Faults can be injected into any
+//! request.
 //!
 //! Tokens are not JWTs here: `Bearer delegated:<tenant>:<user>` acts for a signed-in user,
-//! `Bearer app:<tenant>:<app>` is an application token (refused on `/me`, as Graph refuses it).
-//! Anything after a `;` names one token among several for the same caller
-//! (`delegated:contoso:alice;refreshed`), so that a refreshed token can differ from the one a
-//! claims challenge revoked.
+//! `Bearer app:<tenant>:<app>` is an application token (refused on `/me` with 400, as Graph
+//! refuses it; it acts for the user the path names). Anything after a `;` names one token among
+//! several for the same caller (`delegated:contoso:alice;refreshed`), so that a refreshed token
+//! can differ from the one a claims challenge revoked.
 //!
 //! Every answer carries `request-id` (new each time) and `client-request-id` (the client's,
 //! echoed, or the request-id); every 401 carries `WWW-Authenticate`, as Graph's do.
@@ -29,34 +31,125 @@
 //! assert!(meeting.request_id.is_some());
 //! # Ok(()) }
 //! ```
+//!
+//! # What it serves
+//!
+//! - Meetings: create, createOrGet, list, `$count`, get, PATCH (the properties sent replace
+//!   the stored ones, complex properties whole; `null` removes one; 200 with the whole
+//!   meeting), DELETE (204; then 404), beta's key segment `onlineMeetings(joinWebUrl='..')`
+//!   (get, PATCH, DELETE and the functions below; v1.0 answers it with 400, as v1.0 finds a
+//!   meeting by join URL with `$filter`), `getVirtualAppointmentJoinWebUrl()`, and the
+//!   virtual appointment SMS actions (checked, 202, nothing sent).
+//! - Attendance reports and records, recordings, transcripts: list, get, `$count`; content;
+//!   `transcripts/delta()`, `recordings/delta()`; `getAllTranscripts(..)`, `getAllRecordings(..)`.
+//!   Only Teams makes these, so [`Emulator::add_attendance`], [`Emulator::add_recording`] and
+//!   [`Emulator::add_transcript`] add them.
+//! - Everything else in Graph's description of onlineMeetings (registration, aiInsights,
+//!   attendeeReport, the beta singletons, writes to reports, recordings and transcripts) is
+//!   501 `NotImplemented` or 405.
+//!
+//! # Access
+//!
+//! A meeting belongs to the (tenant, user) that made it. Another tenant's meeting, or an id
+//! it never made, is 404; another user's meeting is 403 for a delegated token and 404 for an
+//! application token acting for the path's user (it is not among that user's meetings).
+//! `getAll...` takes only `meetingOrganizerUserId` equal to the acting user (else 403).
+//!
+//! # Choices where Graph's pages are unclear or differ
+//!
+//! - **Paging.** Pages are small by default so that paging is exercised: 2 items (meetings,
+//!   reports, recordings, transcripts) and 10 attendance records; [`EmulatorBuilder`] changes
+//!   both. `$top` sets the page size (as on Graph's transcript lists), up to 999. The next
+//!   link is absolute, built from the request's own `Host`, keeps the request's other query
+//!   options and adds an opaque `$skiptoken`; the last page has none.
+//! - **Listing meetings.** Graph's v1.0 lists meetings only with a `$filter`; the emulator
+//!   also lists all of the acting user's meetings (oldest first), so paging can be tested.
+//!   The one filter is `JoinWebUrl eq '<url>'` (property name in any case, `''` for a quote
+//!   in the literal); any other filter, and `$filter` on other collections, is 400
+//!   "unsupported filter". `$expand`, `$orderby`, `$search` and unknown `$` options are 400,
+//!   so a test never passes on an option that was silently ignored.
+//! - **`$select`** keeps the properties named (matched without regard to case) and `id`;
+//!   names it does not find are left out, not refused.
+//! - **`$count`.** `$count=true` adds `@odata.count` (the total after filtering) to every
+//!   page; `.../$count` answers `text/plain` with the number. `ConsistencyLevel: eventual` is
+//!   neither required nor checked: Graph requires it for the advanced queries on directory
+//!   objects (users, groups, applications, ...), which online meetings and their artifacts are
+//!   not, and the emulator's store is consistent anyway.
+//! - **Transcript content** is WebVTT (`text/vtt`) when asked with `$format=text/vtt` or
+//!   `Accept: text/vtt`; anything else (another `$format`, `Accept: application/octet-stream`,
+//!   no preference) is 400 "Invalid format", as Graph answers clients that do not ask for
+//!   WebVTT. `metadataContent` is `application/octet-stream`: the bytes given to
+//!   [`NewTranscript::metadata`], else a WebVTT header and one JSON line per cue (start,
+//!   speaker).
+//! - **Recording content** is `application/octet-stream` of the recording's size, made on the
+//!   fly by [`recording_bytes`] (never held in memory), with `Content-Length` and
+//!   `Accept-Ranges: bytes`. `Range: bytes=a-b`, `bytes=a-` and `bytes=-n` give 206 with
+//!   `Content-Range`; a range past the end is 416 with `Content-Range: bytes */<size>`;
+//!   several ranges or a malformed header get the whole content (200), as RFC 9110 allows.
+//!   Transcript content honours `Range` the same way.
+//! - **Functions.** `getAllTranscripts(meetingOrganizerUserId='..',startDateTime=..,endDateTime=..)`
+//!   takes its parameters in the path segment (the literal quoted with `''` doubling, the
+//!   date-times unquoted; the optional ones may be left out). The unresolved alias form of
+//!   Microsoft's description (`='@meetingOrganizerUserId'`, `=@startDateTime`) is 400 "Syntax
+//!   error", as Graph answers it; so is a missing organizer. The answer is every item of the
+//!   organizer's meetings created in `[startDateTime, endDateTime)`, paged.
+//! - **Delta.** `delta()` without a token pages through everything; the last page carries
+//!   `@odata.deltaLink` with a `$deltatoken` (a position in the store's sequence of
+//!   additions); that link later answers only what was added since, ending with a new delta
+//!   link.
+//!
+//! # Bounds
+//!
+//! [`MAX_MEETINGS`] meetings (the oldest forgotten first, with everything under them),
+//! [`MAX_BODY_BYTES`] request bodies, and the `MAX_*` bounds on what can be added
+//! ([`EmulatorError::Limit`]). All state is in one store behind one lock.
 
+mod add;
+mod artifacts;
+mod content;
+mod ctx;
 mod meeting;
+mod meetings;
+mod query;
+mod respond;
+mod route;
+mod store;
 
-use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
 use axum::Router;
-use serde_json::{json, Value};
 
-use base64::Engine as _;
+pub use add::{
+    AttendanceRecords, EmulatorError, NewRecording, NewTranscript, MAX_ARTIFACTS,
+    MAX_GENERATED_RECORDS, MAX_RECORDING_BYTES, MAX_REPORTS, MAX_STORED_RECORDS,
+    MAX_TRANSCRIPT_BYTES,
+};
+pub use content::recording_bytes;
 
-use crate::types::DateTimeOffset;
-use crate::v1::{CreateOrGetRequest, OnlineMeeting};
-use meeting::complete;
+use artifacts::Part;
+use ctx::Ctx;
+use respond::{add_ids, bad_request, bearer, caller, claims_challenge, error, subject};
+use route::{Route, RouteError, Sub};
+use store::{lock, Store};
 
 /// The largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Meetings kept; past this the oldest are forgotten, with their createOrGet keys.
 pub const MAX_MEETINGS: usize = 10_000;
+/// Items per page of meetings, reports, recordings and transcripts unless `$top` says.
+pub const DEFAULT_PAGE_SIZE: usize = 2;
+/// Attendance records per page unless `$top` says.
+pub const DEFAULT_RECORDS_PAGE_SIZE: usize = 10;
 
-/// A fault the next request meets instead of (or besides) normal handling.
+/// A fault the next request meets instead of (or besides) normal handling. Faults apply to
+/// every route, in the order injected, one per request.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -66,6 +159,7 @@ pub const MAX_MEETINGS: usize = 10_000;
 /// let emulator = Emulator::start().await?;
 /// emulator.inject(Fault::Unavailable, 2); // the next two requests get 503
 /// emulator.inject(Fault::ClaimsChallenge, 1); // then one claims challenge
+/// emulator.inject(Fault::DropMidBody(1 << 20), 1); // then a body cut after 1 MiB
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +173,10 @@ pub enum Fault {
     GatewayTimeoutAfterWork,
     /// The work is done, then the connection is closed before the body is sent.
     DropAfterWork,
+    /// The work is done and the answer's headers sent (with the whole `Content-Length`), then
+    /// the connection is closed after this many bytes of the body: a download cut mid-way,
+    /// which a client can resume with `Range`.
+    DropMidBody(u64),
     /// The answer comes this much later.
     Delay(Duration),
     /// 401 with a claims challenge (Continuous Access Evaluation), as Graph answers a token
@@ -88,34 +186,81 @@ pub enum Fault {
     ClaimsChallenge,
 }
 
-#[derive(Default)]
-struct Store {
-    meetings: HashMap<String, Arc<Value>>,
-    order: VecDeque<String>,
-    keys: HashMap<(String, String, String), String>,
-    faults: VecDeque<Fault>,
-    requests: u64,
-    /// Tokens a claims challenge revoked.
-    revoked: HashSet<String>,
-}
-
-impl Store {
-    fn insert(&mut self, id: String, meeting: Arc<Value>) {
-        if self.order.len() >= MAX_MEETINGS {
-            if let Some(old) = self.order.pop_front() {
-                self.meetings.remove(&old);
-                self.keys.retain(|_, v| *v != old);
-            }
-        }
-        self.order.push_back(id.clone());
-        self.meetings.insert(id, meeting);
-    }
+#[derive(Clone, Copy)]
+struct Config {
+    page_size: usize,
+    records_page_size: usize,
 }
 
 #[derive(Clone)]
 struct Shared {
     store: Arc<Mutex<Store>>,
     root: String,
+    config: Config,
+}
+
+/// How to start an [`Emulator`]: its address and default page sizes.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use graph_meetings::emulator::Emulator;
+///
+/// let emulator = Emulator::builder()
+///     .page_size(50) // meetings, reports, recordings, transcripts per page
+///     .records_page_size(100) // attendance records per page
+///     .start()
+///     .await?;
+/// # let _ = emulator;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct EmulatorBuilder {
+    addr: SocketAddr,
+    page_size: usize,
+    records_page_size: usize,
+}
+
+impl EmulatorBuilder {
+    /// Listen on `addr` (default: a free port on 127.0.0.1).
+    pub fn addr(mut self, addr: SocketAddr) -> EmulatorBuilder {
+        self.addr = addr;
+        self
+    }
+
+    /// Items per page of meetings, attendance reports, recordings and transcripts when the
+    /// request has no `$top` (default [`DEFAULT_PAGE_SIZE`]; 1 to 999).
+    pub fn page_size(mut self, items: usize) -> EmulatorBuilder {
+        self.page_size = items.clamp(1, query::MAX_TOP);
+        self
+    }
+
+    /// Attendance records per page when the request has no `$top` (default
+    /// [`DEFAULT_RECORDS_PAGE_SIZE`]; 1 to 999).
+    pub fn records_page_size(mut self, records: usize) -> EmulatorBuilder {
+        self.records_page_size = records.clamp(1, query::MAX_TOP);
+        self
+    }
+
+    /// Binds and starts serving.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let store = Arc::new(Mutex::new(Store::default()));
+        let app = router(Shared {
+            store: store.clone(),
+            root: format!("http://{addr}"),
+            config: Config {
+                page_size: self.page_size,
+                records_page_size: self.records_page_size,
+            },
+        });
+        let task = tokio::spawn(async move {
+            // Serving ends only when the task is aborted.
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Emulator { addr, store, task })
+    }
 }
 
 /// A running emulator on 127.0.0.1; it stops when dropped.
@@ -137,25 +282,23 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Starts on a free loopback port.
-    pub async fn start() -> std::io::Result<Emulator> {
-        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    /// An emulator to configure before starting.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            page_size: DEFAULT_PAGE_SIZE,
+            records_page_size: DEFAULT_RECORDS_PAGE_SIZE,
+        }
     }
 
-    /// Starts on `addr`.
+    /// Starts on a free loopback port with the default page sizes.
+    pub async fn start() -> std::io::Result<Emulator> {
+        Self::builder().start().await
+    }
+
+    /// Starts on `addr` with the default page sizes.
     pub async fn bind(addr: SocketAddr) -> std::io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let store = Arc::new(Mutex::new(Store::default()));
-        let app = router(Shared {
-            store: store.clone(),
-            root: format!("http://{addr}"),
-        });
-        let task = tokio::spawn(async move {
-            // Serving ends only when the task is aborted.
-            let _ = axum::serve(listener, app).await;
-        });
-        Ok(Emulator { addr, store, task })
+        Self::builder().addr(addr).start().await
     }
 
     /// The service root (`http://127.0.0.1:PORT`), for `Cloud::Custom`.
@@ -191,223 +334,25 @@ impl Drop for Emulator {
     }
 }
 
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    // A panic while holding the lock cannot leave the store half-written in a way that matters
-    // to an emulator; keep serving.
-    store.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/{version}/me/onlineMeetings", post(create))
-        .route(
-            "/{version}/me/onlineMeetings/createOrGet",
-            post(create_or_get),
-        )
-        .route("/{version}/users/{user}/onlineMeetings", post(create))
-        .route(
-            "/{version}/users/{user}/onlineMeetings/createOrGet",
-            post(create_or_get),
-        )
-        .fallback(|| async {
-            error(
-                StatusCode::NOT_FOUND,
-                "UnknownPath",
-                "No such resource or operation.",
-            )
-        })
-        .method_not_allowed_fallback(|| async {
-            error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                "This resource does not support the method.",
-            )
-        })
-        .with_state(shared)
-        .layer(axum::middleware::map_response_with_state(
+    Router::new().fallback(entry).with_state(shared).layer(
+        axum::middleware::map_response_with_state(
             (),
             |headers: HeaderMap, mut response: Response| async move {
                 add_ids(&headers, &mut response);
                 response
             },
-        ))
-}
-
-/// `WWW-Authenticate` of Graph's 401s for a missing or bad token.
-const BEARER_CHALLENGE: &str = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#;
-
-/// `request-id` and `client-request-id` on every answer, `WWW-Authenticate` on every 401.
-fn add_ids(request: &HeaderMap, response: &mut Response) {
-    let status = response.status();
-    let headers = response.headers_mut();
-    let request_id = match headers.get("request-id") {
-        Some(id) => id.clone(),
-        None => {
-            let id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-                .expect("a UUID is a valid header value");
-            headers.insert("request-id", id.clone());
-            id
-        }
-    };
-    let client_request_id = request
-        .get("client-request-id")
-        .cloned()
-        .unwrap_or(request_id);
-    headers.insert("client-request-id", client_request_id);
-    if status == StatusCode::UNAUTHORIZED && !headers.contains_key("www-authenticate") {
-        headers.insert(
-            "www-authenticate",
-            HeaderValue::from_static(BEARER_CHALLENGE),
-        );
-    }
-}
-
-/// An ODataError response.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let body = json!({"error": {"code": code, "message": message, "innerError": {
-        "date": time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        "request-id": request_id,
-    }}});
-    (
-        status,
-        [
-            ("content-type", "application/json"),
-            ("request-id", request_id.as_str()),
-        ],
-        body.to_string(),
+        ),
     )
-        .into_response()
 }
 
-/// The bearer token of a request, as sent.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-}
-
-/// A 401 claims challenge as Graph sends it after revoking a session: the claims ask for a
-/// token issued after now.
-fn claims_challenge() -> Response {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let claims = format!(r#"{{"access_token":{{"nbf":{{"essential":true,"value":"{now}"}}}}}}"#);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
-    let mut response = error(
-        StatusCode::UNAUTHORIZED,
-        "InvalidAuthenticationToken",
-        "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp",
-    );
-    let challenge = format!(
-        r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="{encoded}""#
-    );
-    if let Ok(v) = HeaderValue::from_str(&challenge) {
-        response.headers_mut().insert("www-authenticate", v);
-    }
-    response
-}
-
-/// Who is calling.
-enum Caller {
-    Delegated { tenant: String, user: String },
-    App { tenant: String },
-}
-
-fn caller(headers: &HeaderMap) -> Result<Caller, Box<Response>> {
-    let unauthorized = |m: &str| {
-        Box::new(error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            m,
-        ))
-    };
-    if !headers.contains_key("authorization") {
-        return Err(unauthorized("Access token is empty."));
-    }
-    let Some(token) = bearer(headers) else {
-        return Err(unauthorized(
-            "The Authorization header is not a bearer token.",
-        ));
-    };
-    // After a `;`: which of the caller's tokens this is, which does not change the caller.
-    let token = token.split(';').next().unwrap_or_default();
-    let parts: Vec<&str> = token.splitn(3, ':').collect();
-    match parts.as_slice() {
-        ["delegated", tenant, user] if !tenant.is_empty() && !user.is_empty() => Ok(Caller::Delegated {
-            tenant: tenant.to_string(),
-            user: user.to_string(),
-        }),
-        ["app", tenant, app] if !tenant.is_empty() && !app.is_empty() => Ok(Caller::App {
-            tenant: tenant.to_string(),
-        }),
-        _ => Err(unauthorized(
-            "The emulator takes tokens of the form delegated:<tenant>:<user> or app:<tenant>:<app>.",
-        )),
-    }
-}
-
-/// Whom a request acts for: (tenant, user).
-fn subject(caller: &Caller, user: Option<&str>) -> Result<(String, String), Box<Response>> {
-    match (caller, user) {
-        (Caller::Delegated { tenant, user }, None) => Ok((tenant.clone(), user.clone())),
-        (Caller::App { .. }, None) => Err(Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "/me request is only valid with delegated authentication flow.",
-        ))),
-        (Caller::Delegated { tenant, user }, Some(target)) if target == user => {
-            Ok((tenant.clone(), user.clone()))
-        }
-        (Caller::Delegated { .. }, Some(_)) => Err(Box::new(error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "A delegated token may only create meetings for its own user.",
-        ))),
-        (Caller::App { tenant }, Some(target)) => Ok((tenant.clone(), target.to_string())),
-    }
-}
-
-/// `/{version}/me/...` and `/{version}/users/{user}/...` alike: the path says whom for.
-async fn create(
-    State(s): State<Shared>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    handle(s, params, headers, body, Operation::Create).await
-}
-
-async fn create_or_get(
-    State(s): State<Shared>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    handle(s, params, headers, body, Operation::CreateOrGet).await
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Operation {
-    Create,
-    CreateOrGet,
-}
-
-async fn handle(
-    shared: Shared,
-    mut params: HashMap<String, String>,
-    headers: HeaderMap,
-    body: Body,
-    operation: Operation,
-) -> Response {
-    let version = params.remove("version").unwrap_or_default();
-    let user = params.remove("user");
+/// Every request: faults first, then the route.
+async fn entry(State(shared): State<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
     let fault = {
         let mut store = lock(&shared.store);
         store.requests += 1;
-        let token = bearer(&headers).unwrap_or_default();
+        let token = bearer(&parts.headers).unwrap_or_default();
         if store.revoked.contains(token) {
             return claims_challenge();
         }
@@ -440,152 +385,117 @@ async fn handle(
         Some(Fault::Delay(wait)) => tokio::time::sleep(*wait).await,
         _ => {}
     }
-    let answer = work(
-        &shared,
-        &version,
-        user.as_deref(),
-        &headers,
-        body,
-        operation,
-    )
-    .await;
+    let answer = dispatch(&shared, &parts, body).await;
     match fault {
         Some(Fault::GatewayTimeoutAfterWork) => error(
             StatusCode::GATEWAY_TIMEOUT,
             "GatewayTimeout",
             "The gateway timed out.",
         ),
-        Some(Fault::DropAfterWork) => {
-            // A body that fails makes the server close the connection mid-response.
-            let stream = futures_util::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::other("dropped by fault injection"))
-            });
-            Response::builder()
-                .status(StatusCode::CREATED)
-                .body(Body::from_stream(stream))
-                .unwrap_or(answer)
-        }
+        Some(Fault::DropAfterWork) => content::cut(answer, 0),
+        Some(Fault::DropMidBody(after)) => content::cut(answer, after),
         _ => answer,
     }
 }
 
-async fn work(
-    shared: &Shared,
-    version: &str,
-    user: Option<&str>,
-    headers: &HeaderMap,
-    body: Body,
-    operation: Operation,
-) -> Response {
-    if version != "v1.0" && version != "beta" {
-        return error(StatusCode::NOT_FOUND, "UnknownVersion", "Use v1.0 or beta.");
-    }
-    let caller = match caller(headers) {
+/// `http://<Host>` of the request, if it is a plain host[:port]; else the emulator's root.
+fn base(shared: &Shared, headers: &HeaderMap) -> String {
+    headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .map_or_else(|| shared.root.clone(), |h| format!("http://{h}"))
+}
+
+async fn dispatch(shared: &Shared, parts: &Parts, body: Body) -> Response {
+    let target = match route::parse(parts.uri.path()) {
+        Ok(t) => t,
+        Err(RouteError::UnknownVersion) => {
+            return error(StatusCode::NOT_FOUND, "UnknownVersion", "Use v1.0 or beta.")
+        }
+        Err(RouteError::UnknownPath) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "UnknownPath",
+                "No such resource or operation.",
+            )
+        }
+        Err(RouteError::Bad(message)) => return bad_request(&message),
+    };
+    let caller = match caller(&parts.headers) {
         Ok(c) => c,
         Err(response) => return *response,
     };
-    let (tenant, user) = match subject(&caller, user) {
+    let (tenant, user) = match subject(&caller, target.user.as_deref()) {
         Ok(s) => s,
         Err(response) => return *response,
     };
-    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "RequestEntityTooLarge",
-                &format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-            )
-        }
+    let query = match query::parse(parts.uri.query()) {
+        Ok(q) => q,
+        Err(message) => return bad_request(&message),
     };
-    let language = headers
-        .get("accept-language")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("en");
-    let context = format!(
-        "{}/{version}/$metadata#users('{user}')/onlineMeetings/$entity",
-        shared.root
-    );
-    match operation {
-        Operation::Create => {
-            let meeting: OnlineMeeting = match read(&bytes) {
-                Ok(m) => m,
-                Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message),
-            };
-            let value = complete(meeting, &tenant, &user, language, &context);
-            let id = value["id"].as_str().unwrap_or_default().to_string();
-            let value = Arc::new(value);
-            lock(&shared.store).insert(id, value.clone());
-            json_response(StatusCode::CREATED, &value)
-        }
-        Operation::CreateOrGet => {
-            let request: CreateOrGetRequest = match read(&bytes) {
-                Ok(r) => r,
-                Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message),
-            };
-            let start = request.start_date_time;
-            let end = request.end_date_time;
-            if let (None, Some(_)) = (&start, &end) {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "BadRequest",
-                    "endDateTime needs startDateTime.",
-                );
-            }
-            if let (Some(s), Some(e)) = (&start, &end) {
-                if e.value() < s.value() {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "BadRequest",
-                        "endDateTime is before startDateTime.",
-                    );
+    let ctx = Ctx {
+        shared,
+        version: target.version.clone(),
+        tenant,
+        user,
+        delegated: matches!(caller, respond::Caller::Delegated { .. }),
+        headers: &parts.headers,
+        path: parts.uri.path(),
+        query,
+        base: base(shared, &parts.headers),
+    };
+    let method = &parts.method;
+    match &target.route {
+        Route::Meetings if method == Method::POST => meetings::create(&ctx, body).await,
+        Route::Meetings if method == Method::GET => meetings::list(&ctx),
+        Route::MeetingsCount if method == Method::GET => meetings::count(&ctx),
+        Route::CreateOrGet if method == Method::POST => meetings::create_or_get(&ctx, body).await,
+        Route::GetAll(kind, args) if method == Method::GET => artifacts::get_all(&ctx, *kind, args),
+        Route::Meeting(key, sub) => {
+            let get = method == Method::GET;
+            match sub {
+                Sub::Entity if get => meetings::get(&ctx, key),
+                Sub::Entity if method == Method::PATCH => meetings::patch(&ctx, key, body).await,
+                Sub::Entity if method == Method::DELETE => meetings::delete(&ctx, key),
+                Sub::VirtualAppointmentUrl if get => meetings::virtual_appointment_url(&ctx, key),
+                Sub::Sms if method == Method::POST => meetings::sms(&ctx, key, body).await,
+                Sub::Reports if get => artifacts::reports(&ctx, key, false),
+                Sub::ReportsCount if get => artifacts::reports(&ctx, key, true),
+                Sub::Report(r) if get => artifacts::report(&ctx, key, r),
+                Sub::Records(r) if get => artifacts::records(&ctx, key, r, false),
+                Sub::RecordsCount(r) if get => artifacts::records(&ctx, key, r, true),
+                Sub::Record(r, x) if get => artifacts::record(&ctx, key, r, x),
+                Sub::Items(k) if get => artifacts::items(&ctx, key, *k, false),
+                Sub::ItemsCount(k) if get => artifacts::items(&ctx, key, *k, true),
+                Sub::Item(k, id) if get => artifacts::item(&ctx, key, *k, id),
+                Sub::Content(k, id) if get => {
+                    artifacts::content_of(&ctx, key, *k, id, Part::Content)
                 }
+                Sub::Metadata(id) if get => {
+                    artifacts::content_of(&ctx, key, route::Kind::Transcripts, id, Part::Metadata)
+                }
+                Sub::Delta(k) if get => artifacts::delta(&ctx, key, *k),
+                Sub::Unserved => error(
+                    StatusCode::NOT_IMPLEMENTED,
+                    "NotImplemented",
+                    "The emulator does not serve this part of Graph's onlineMeetings API.",
+                ),
+                _ => method_not_allowed(),
             }
-            let key = (tenant.clone(), user.clone(), request.external_id.clone());
-            // One lock around look-up and insert: concurrent calls with one key make one meeting.
-            let mut store = lock(&shared.store);
-            if let Some(existing) = store.keys.get(&key).and_then(|id| store.meetings.get(id)) {
-                return json_response(StatusCode::OK, existing);
-            }
-            let start = start.unwrap_or_else(DateTimeOffset::now_utc);
-            let end = end
-                .unwrap_or_else(|| DateTimeOffset::new(start.value() + time::Duration::hours(1)));
-            let meeting = OnlineMeeting {
-                subject: request.subject,
-                start_date_time: Some(start),
-                end_date_time: Some(end),
-                participants: request.participants,
-                chat_info: request.chat_info,
-                external_id: Some(request.external_id),
-                additional_properties: request.additional_properties,
-                ..Default::default()
-            };
-            let value = complete(meeting, &tenant, &user, language, &context);
-            let id = value["id"].as_str().unwrap_or_default().to_string();
-            let value = Arc::new(value);
-            store.keys.insert(key, id.clone());
-            store.insert(id, value.clone());
-            json_response(StatusCode::CREATED, &value)
         }
+        _ => method_not_allowed(),
     }
 }
 
-/// The body as `T`, or a 400 message naming where it went wrong.
-fn read<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let at = e.path().to_string();
-        format!("Invalid request body at `{at}`: {}", e.into_inner())
-    })?;
-    de.end().map_err(|e| format!("Invalid JSON: {e}"))?;
-    Ok(value)
-}
-
-fn json_response(status: StatusCode, value: &Value) -> Response {
-    (
-        status,
-        [("content-type", "application/json")],
-        value.to_string(),
+fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        "This resource does not support the method.",
     )
-        .into_response()
 }
