@@ -85,7 +85,7 @@ impl<'c, T: 'c> Request<'c, Page<T>> {
             let next = page
                 .next_link
                 .as_deref()
-                .map(|link| request.follow_from_client(link));
+                .map(|link| request.follow_link(link));
             Ok(Some((page, (next, sent + 1))))
         })
     }
@@ -105,8 +105,11 @@ impl<'c, T: 'c> Request<'c, Page<T>> {
 }
 
 impl<'c, T> Request<'c, T> {
-    /// [`Request::follow`] against the service root of the client the request was built from.
-    pub(crate) fn follow_from_client(&self, link: &str) -> Result<Request<'c, T>, Error> {
+    /// The request for a link Graph gave in an answer to this one (a next link, or a delta
+    /// link kept from an earlier sync): [`Request::follow`] against the service root of the
+    /// client the request was built from. A link to anywhere else is refused with
+    /// [`Error::InvalidArgument`] and nothing is sent.
+    pub fn follow_link(&self, link: &str) -> Result<Request<'c, T>, Error> {
         match self.target.client_ref() {
             Some(client) => self.follow(link, &client.base_url(self.target.version())),
             None => Err(Error::NoClient),
