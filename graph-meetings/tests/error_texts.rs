@@ -85,7 +85,7 @@ async fn every_error_class_reads_well() {
         .send()
         .await
         .unwrap_err();
-    check(&err, "Graph answered 403 Forbidden: Forbidden: A delegated token may only create meetings for its own user. (request-id <id>, client-request-id <id>)");
+    check(&err, "Graph answered 403 Forbidden: Forbidden: A delegated token may only act for its own user. (request-id <id>, client-request-id <id>)");
 
     emulator.inject(Fault::Throttle(Duration::from_secs(3600)), 1);
     let err = create_fails(&c).await;

@@ -398,13 +398,16 @@ impl Client {
     }
 }
 
-impl<T> Request<'_, T> {
-    /// Sends the request through the client it was built from.
-    /// The request is kept: it can be sent again.
-    pub async fn send(&self) -> Result<Response<T>, Error> {
-        match self.target.client_ref() {
-            Some(client) => client.execute(self).await,
-            None => Err(Error::NoClient),
+impl<'c, T: 'c> Request<'c, T> {
+    /// Sends the request through the client it was built from. The request is kept (it can be
+    /// sent again), and the future does not borrow it: it can be stored or spawned.
+    pub fn send(&self) -> impl std::future::Future<Output = Result<Response<T>, Error>> + 'c {
+        let request = self.duplicate();
+        async move {
+            match request.target.client_ref() {
+                Some(client) => client.execute(&request).await,
+                None => Err(Error::NoClient),
+            }
         }
     }
 

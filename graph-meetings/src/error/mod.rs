@@ -29,7 +29,7 @@ pub use graph::{parse_retry_after, ErrorBody, GraphError};
 /// match request.parse_response(&answer) {
 ///     Err(Error::Graph(e)) => {
 ///         assert_eq!(e.status, 403);
-///         assert_eq!(e.error.as_ref().map(|e| e.code.as_str()), Some("Forbidden"));
+///         assert_eq!(e.error.as_ref().map(|e| e.code()), Some("Forbidden"));
 ///     }
 ///     other => panic!("expected Graph's error, got {other:?}"),
 /// }
