@@ -165,6 +165,13 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl Number {
+    /// Whether it is an integer type.
+    pub fn is_integer(self) -> bool {
+        !matches!(self, Number::F32 | Number::F64)
+    }
+}
+
 /// Rust's numeric types, as OpenAPI formats map to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Number {

@@ -1,15 +1,15 @@
 //! Outputs: what a success response answers with. JSON is a typed value, or a page of a
 //! collection (`value` + `@odata.nextLink`/`@odata.deltaLink`) read as
-//! `crate::request::Page<Item>`; `text/plain` integers are counts; other bodies are content
-//! (bytes). A body that is none of these is an error with its pointer, never a silent `()`.
+//! `crate::request::Page<Item>`; `text/plain` integers are counts; every other body is content
+//! (bytes), never a silent `()`. Only a response without content answers `()`.
 
 use openapiv3::{MediaType, ReferenceOr, Response, Schema, SchemaKind, Type};
 
 use super::index::Kind;
 use super::inherit;
 use super::types::TypeSpace;
-use crate::error::{Error, Problem};
-use crate::ir::{Number, TypeRef};
+use crate::error::Error;
+use crate::ir::TypeRef;
 use crate::pointer;
 
 /// What one success response's body is.
@@ -116,37 +116,26 @@ pub fn body_kind<'a>(
     let mut kind = BodyKind::None;
     for (media, content) in &response.content {
         let at = schema_at(at, media);
-        let ty = match &content.schema {
-            Some(schema) => Some(types.any_type(schema, &at, hint, 0)?.0),
-            None => None,
-        };
         let essence = media
             .split(';')
             .next()
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        kind = match (essence.as_str(), ty) {
-            (
-                "text/plain",
-                Some(TypeRef::Number(
-                    Number::I8 | Number::U8 | Number::I16 | Number::I32 | Number::I64,
-                )),
-            ) => BodyKind::Count,
-            (_, None | Some(TypeRef::String)) => BodyKind::Content,
-            (_, Some(_)) => {
-                return Err(types.index.invalid(
-                    at,
-                    Problem::Unsupported(format!(
-                        "a success body of type `{media}` that is neither JSON, a count in \
-                         plain text, nor bytes"
-                    )),
-                ))
-            }
-        };
-        if matches!(kind, BodyKind::Count) {
-            break;
+        if essence == "application/json" || essence.ends_with("+json") {
+            // JSON without a schema: any JSON value.
+            return Ok(BodyKind::Json(TypeRef::Json));
         }
+        // Other bodies are bytes, whatever their schema says of them; the schema must still
+        // be valid, and a plain-text integer is a count.
+        let ty = match &content.schema {
+            Some(schema) => Some(types.any_type(schema, &at, hint, 0)?.0),
+            None => None,
+        };
+        if essence == "text/plain" && matches!(ty, Some(TypeRef::Number(n)) if n.is_integer()) {
+            return Ok(BodyKind::Count);
+        }
+        kind = BodyKind::Content;
     }
     Ok(kind)
 }
