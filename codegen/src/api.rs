@@ -5,6 +5,15 @@ use std::collections::BTreeMap;
 
 use crate::ir::*;
 
+/// Every option of an operation: query, header, and function arguments.
+fn options(op: &Operation) -> impl Iterator<Item = &RequestOption> {
+    let args = op
+        .function
+        .iter()
+        .flat_map(|f| f.args.iter().map(|a| &a.param));
+    op.query.iter().chain(&op.headers).chain(args)
+}
+
 /// The API text: a line per type, field, enum member, union variant and operation, sorted.
 pub fn text(api: &Api) -> String {
     let mut lines = Vec::new();
@@ -49,18 +58,7 @@ pub fn text(api: &Api) -> String {
             })
             .collect();
         let mut args: Vec<String> = op.params.iter().map(|p| p.name.clone()).collect();
-        args.extend(
-            op.query
-                .iter()
-                .chain(&op.headers)
-                .chain(
-                    op.function
-                        .iter()
-                        .flat_map(|f| f.args.iter().map(|a| &a.param)),
-                )
-                .filter(|o| o.required)
-                .map(|o| o.name.clone()),
-        );
+        args.extend(options(op).filter(|o| o.required).map(|o| o.name.clone()));
         match &op.body {
             Some(Body::Json { ty, .. }) => args.push(format!("&{}", type_text(ty))),
             Some(Body::Bytes) => args.push("bytes".into()),
@@ -74,15 +72,7 @@ pub fn text(api: &Api) -> String {
             Output::Content => "Content".into(),
             Output::Empty => "()".into(),
         };
-        let options: Vec<&str> = op
-            .query
-            .iter()
-            .chain(&op.headers)
-            .chain(
-                op.function
-                    .iter()
-                    .flat_map(|f| f.args.iter().map(|a| &a.param)),
-            )
+        let options: Vec<&str> = options(op)
             .filter(|o| !o.required)
             .map(|o| o.name.as_str())
             .collect();

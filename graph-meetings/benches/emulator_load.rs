@@ -5,6 +5,9 @@
 //!
 //! `cargo bench -p graph-meetings --bench emulator_load -- [clients] [seconds]` (default 16, 5).
 
+mod common;
+
+use common::peak_rss_mb;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -153,16 +156,4 @@ fn main() {
             peak_rss_mb()
         );
     });
-}
-
-/// Peak resident memory from /proc (Linux); 0 elsewhere.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

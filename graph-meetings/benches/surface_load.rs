@@ -9,6 +9,9 @@
 //! `cargo bench -p graph-meetings --bench surface_load` runs all; `-- records` or `-- download`
 //! (or `-- download-bare`) runs one. Bounded in size and to 127.0.0.1.
 
+mod common;
+
+use common::peak_rss_mb;
 use std::time::Instant;
 
 use futures_util::TryStreamExt as _;
@@ -19,18 +22,6 @@ const TOKEN: &str = "delegated:contoso:alice";
 const RECORDS: u64 = 100_000;
 const RECORDS_PAGE: usize = 500;
 const GIB: u64 = 1 << 30;
-
-/// Peak resident memory from /proc (Linux); 0 elsewhere.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
-}
 
 async fn setup() -> (Emulator, Client, String) {
     let emulator = Emulator::builder()

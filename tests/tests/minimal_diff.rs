@@ -82,6 +82,15 @@ fn assert_local(file: &str, hunks: &[Hunk], owner: &str, names: &[&str], doc: &s
     }
 }
 
+/// Every added line, in order.
+fn added(hunks: &[Hunk]) -> Vec<&str> {
+    hunks
+        .iter()
+        .flat_map(|h| &h.lines)
+        .map(String::as_str)
+        .collect()
+}
+
 fn spec_text() -> String {
     std::fs::read_to_string(workspace_root().join(SPEC)).unwrap()
 }
@@ -112,13 +121,8 @@ fn adding_a_property_adds_only_its_lines() {
                 assert!(hunks[0].lines.len() <= 4, "{hunks:#?}");
             }
             "api.txt" => {
-                let lines: Vec<&str> = hunks
-                    .iter()
-                    .flat_map(|h| &h.lines)
-                    .map(String::as_str)
-                    .collect();
                 assert_eq!(
-                    lines,
+                    added(&hunks),
                     ["field ChatRestrictions.allow_links: Option<bool> = \"allowLinks\""]
                 )
             }
@@ -147,13 +151,8 @@ fn adding_an_enum_member_adds_only_its_lines() {
                 assert!(hunks[0].lines.len() <= 3, "{hunks:#?}");
             }
             "api.txt" => {
-                let lines: Vec<&str> = hunks
-                    .iter()
-                    .flat_map(|h| &h.lines)
-                    .map(String::as_str)
-                    .collect();
                 assert_eq!(
-                    lines,
+                    added(&hunks),
                     ["member LobbyBypassScope::InvitedAndFederated = \"invitedAndFederated\""]
                 )
             }

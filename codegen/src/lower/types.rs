@@ -136,6 +136,7 @@ impl<'i, 'a> TypeSpace<'i, 'a> {
         Ok(fields)
     }
 
+    /// The type of a property's schema (see [`Self::any_type`]).
     pub fn boxed_type(
         &mut self,
         schema: &'a ReferenceOr<Box<Schema>>,
@@ -143,24 +144,21 @@ impl<'i, 'a> TypeSpace<'i, 'a> {
         hint: &str,
         depth: usize,
     ) -> Result<(TypeRef, bool), Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.ref_type(reference, at),
-            ReferenceOr::Item(s) => self.inline_type(s, at, hint, depth),
-        }
+        self.any_type(schema, at, hint, depth)
     }
 
-    /// The type of a schema (a body's, a response's, an `anyOf` part), and whether it may be
-    /// null; an inline object is named from `hint`.
-    pub fn any_type(
+    /// The type of a schema (a property's, a body's, a response's, an `anyOf` part), and
+    /// whether it may be null; an inline object is named from `hint`.
+    pub fn any_type<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        schema: &'a ReferenceOr<Schema>,
+        schema: &'a ReferenceOr<S>,
         at: &str,
         hint: &str,
         depth: usize,
     ) -> Result<(TypeRef, bool), Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.ref_type(reference, at),
-            ReferenceOr::Item(s) => self.inline_type(s, at, hint, depth),
+            ReferenceOr::Item(s) => self.inline_type(s.borrow(), at, hint, depth),
         }
     }
 
