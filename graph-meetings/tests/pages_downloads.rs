@@ -70,12 +70,21 @@ async fn pages_follow_next_links_to_the_end() {
 async fn limits_stop_before_asking_for_more() {
     let server = MockServer::start().await;
     let base = format!("{}/v1.0/me/onlineMeetings", server.uri());
+    // Endless pages, each linking to a new one.
     Mock::given(method("GET"))
         .and(path("/v1.0/me/onlineMeetings"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "a"}, {"id": "b"}],
-            "@odata.nextLink": format!("{base}?$skiptoken=again"),
-        })))
+        .respond_with(move |request: &wiremock::Request| {
+            let token = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "$skiptoken")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": "a"}, {"id": "b"}],
+                "@odata.nextLink": format!("{base}?$skiptoken={token}x"),
+            }))
+        })
         .mount(&server)
         .await;
     let client = client(server.uri());
@@ -136,6 +145,52 @@ async fn a_next_link_to_another_origin_is_refused_before_anything_is_sent() {
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn a_next_link_that_comes_back_ends_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    let link = format!("{}/v1.0/me/onlineMeetings?$skiptoken=same", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/onlineMeetings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}],
+            "@odata.nextLink": link,
+        })))
+        .mount(&server)
+        .await;
+    let client = client(server.uri());
+    let list = client.me().online_meetings().list();
+    let mut items = std::pin::pin!(list.items());
+    assert!(items.try_next().await.unwrap().is_some());
+    assert!(items.try_next().await.unwrap().is_some());
+    let err = items.try_next().await.unwrap_err();
+    assert!(err.to_string().contains("was followed already"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[test]
+fn links_with_dot_segments_are_refused() {
+    let list = graph_meetings::v1::Requests::detached()
+        .me()
+        .online_meetings()
+        .list()
+        .into_request();
+    let base = "https://graph.microsoft.com/v1.0";
+    for link in [
+        "https://graph.microsoft.com/v1.0/%2e%2e/beta/me/onlineMeetings",
+        "https://graph.microsoft.com/v1.0/me/../../admin",
+        "https://graph.microsoft.com/v1.0/./me",
+        "https://graph.microsoft.com@evil.example/v1.0/me",
+        "//evil.example/v1.0/me",
+        "https://graph.microsoft.com:8443/v1.0/me",
+        "https://graph.microsoft.com/v1.0evil/me",
+    ] {
+        assert!(list.follow(link, base).is_err(), "{link}");
+    }
+    assert!(list
+        .follow("https://GRAPH.microsoft.com:443/v1.0/me?$skiptoken=x", base)
+        .is_ok());
+}
+
 /// A server that answers a download of `data` twice: the first time it sends `cut` bytes and
 /// drops the connection; the second it answers the `Range` it is asked for. Returns its root
 /// and the request heads it saw.
@@ -143,6 +198,16 @@ async fn breaking_server(
     data: Vec<u8>,
     cut: usize,
     ranges: bool,
+) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    breaking_server_changing(data, cut, ranges, 0).await
+}
+
+/// [`breaking_server`], whose content has grown by `grown` bytes when the resumption comes.
+async fn breaking_server_changing(
+    data: Vec<u8>,
+    cut: usize,
+    ranges: bool,
+    grown: usize,
 ) -> (String, tokio::task::JoinHandle<Vec<String>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let root = format!("http://{}", listener.local_addr().unwrap());
@@ -184,11 +249,11 @@ async fn breaking_server(
                     .and_then(|r| r.split('-').next())
                     .and_then(|n| n.parse().ok())
                     .unwrap_or(0);
+                let total = data.len() + grown;
                 let answer = format!(
-                    "HTTP/1.1 206 Partial Content\r\ncontent-type: video/mp4\r\ncontent-length: {}\r\ncontent-range: bytes {from}-{}/{}\r\n{accept}connection: close\r\n\r\n",
+                    "HTTP/1.1 206 Partial Content\r\ncontent-type: video/mp4\r\ncontent-length: {}\r\ncontent-range: bytes {from}-{}/{total}\r\n{accept}connection: close\r\n\r\n",
                     data.len() - from,
                     data.len() - 1,
-                    data.len()
                 );
                 socket.write_all(answer.as_bytes()).await.unwrap();
                 socket.write_all(&data[from..]).await.unwrap();
@@ -265,4 +330,43 @@ async fn a_dropped_download_without_ranges_is_an_error_not_corrupt_bytes() {
             && text.contains("and the server does not take ranges"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn a_resumption_from_content_that_changed_is_an_error_not_a_splice() {
+    let data = vec![3u8; 100_000];
+    let (root, _server) = breaking_server_changing(data, 40_000, true, 5_000).await;
+    let client = client(root);
+    let content = client
+        .me()
+        .online_meeting("m1")
+        .recording("r1")
+        .content()
+        .get();
+    let download = content.download().await.unwrap();
+    let mut out = Vec::new();
+    let err = download.write_to(&mut out).await.unwrap_err();
+    assert_eq!(
+        out.len(),
+        40_000,
+        "nothing of the other content was written"
+    );
+    assert!(
+        err.to_string().contains("instead of the missing range"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_download_with_its_own_range_header_is_refused() {
+    let client = client("http://127.0.0.1:9".into());
+    let content = client
+        .me()
+        .online_meeting("m1")
+        .recording("r1")
+        .content()
+        .get()
+        .header("range", "bytes=10-");
+    let err = content.download().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
 }

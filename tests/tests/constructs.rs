@@ -34,6 +34,14 @@ fn allof_chain_flattens_inheritance_base_fields_first() {
     };
     let written = serde_json::to_value(&holder).unwrap();
     assert_eq!(written["next"]["@odata.type"], "#microsoft.graph.meeting");
+    // OData readers refuse a type annotation after the properties: it is written first.
+    let text = serde_json::to_string(&holder).unwrap();
+    assert!(text.starts_with(r#"{"next":{"@odata.type":"#), "{text}");
+    let mut typed = meeting.clone();
+    typed.odata_type = Some("#microsoft.graph.meeting".into());
+    assert!(serde_json::to_string(&typed)
+        .unwrap()
+        .starts_with(r#"{"@odata.type":"#));
     let (back, _) = round_trip::<Calendar>(written);
     match back.next {
         Some(AnyMeetingBase::Meeting(m)) => {

@@ -120,6 +120,17 @@ fn pages_deltas_counts_content_and_nothing_decode_to_their_kinds() {
         "/v1.0/items/delta()"
     );
 
+    // Graph sends -1 when it does not know the count, and sometimes a byte-order mark.
+    let unknown = items
+        .list()
+        .parse_response(&respond(
+            200,
+            "application/json",
+            b"\xEF\xBB\xBF{\"value\":[],\"@odata.count\":-1}",
+        ))
+        .unwrap();
+    assert_eq!(unknown.count, Some(-1));
+
     let count = items.count().get();
     let http = count.to_http(BASE).unwrap();
     assert_eq!(http.uri().path(), "/v1.0/items/$count");

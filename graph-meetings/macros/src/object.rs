@@ -151,38 +151,58 @@ fn read_map(properties: &[Property], other: &Ident) -> TokenStream {
     }
 }
 
+/// Writes `@odata.type` first (OData readers, Graph's among them, refuse an object whose type
+/// annotation comes after its properties): the value's own, else the one kept among the
+/// unknown properties, else the union's `tag`.
 fn write_map(properties: &[Property], other: &Ident) -> TokenStream {
-    let tag = match properties.iter().find(|p| p.json == "@odata.type") {
+    let declared = properties.iter().find(|p| p.json == "@odata.type");
+    let tag = match declared {
         Some(p) => {
             let ident = p.ident;
             quote! {
-                if let (::std::option::Option::None, ::std::option::Option::Some(__tag)) = (&self.#ident, __tag) {
-                    __map.serialize_entry("@odata.type", __tag)?;
+                match (&self.#ident, __tag) {
+                    (::std::option::Option::Some(__own), _) => __map.serialize_entry("@odata.type", __own)?,
+                    (::std::option::Option::None, ::std::option::Option::Some(__tag)) => {
+                        __map.serialize_entry("@odata.type", __tag)?
+                    }
+                    _ => {}
                 }
             }
         }
         None => quote! {
-            if let ::std::option::Option::Some(__tag) = __tag {
-                if !self.#other.contains_key("@odata.type") {
-                    __map.serialize_entry("@odata.type", __tag)?;
+            match (self.#other.get("@odata.type"), __tag) {
+                (::std::option::Option::Some(__kept), _) => __map.serialize_entry("@odata.type", __kept)?,
+                (::std::option::Option::None, ::std::option::Option::Some(__tag)) => {
+                    __map.serialize_entry("@odata.type", __tag)?
                 }
+                _ => {}
             }
         },
     };
-    let entries = properties.iter().map(|p| {
-        let (ident, key) = (p.ident, &p.json);
-        match p.presence {
-            Presence::Optional => quote! {
-                if let ::std::option::Option::Some(__value) = &self.#ident {
-                    __map.serialize_entry(#key, __value)?;
-                }
-            },
-            Presence::Update => quote! {
-                if !self.#ident.is_unchanged() {
-                    __map.serialize_entry(#key, &self.#ident)?;
-                }
-            },
-            Presence::Required => quote!(__map.serialize_entry(#key, &self.#ident)?;),
+    let entries = properties
+        .iter()
+        .filter(|p| p.json != "@odata.type")
+        .map(|p| {
+            let (ident, key) = (p.ident, &p.json);
+            match p.presence {
+                Presence::Optional => quote! {
+                    if let ::std::option::Option::Some(__value) = &self.#ident {
+                        __map.serialize_entry(#key, __value)?;
+                    }
+                },
+                Presence::Update => quote! {
+                    if !self.#ident.is_unchanged() {
+                        __map.serialize_entry(#key, &self.#ident)?;
+                    }
+                },
+                Presence::Required => quote!(__map.serialize_entry(#key, &self.#ident)?;),
+            }
+        });
+    let skip_kept = declared.is_none().then(|| {
+        quote! {
+            if __key == "@odata.type" {
+                continue;
+            }
         }
     });
     quote! {
@@ -196,6 +216,7 @@ fn write_map(properties: &[Property], other: &Ident) -> TokenStream {
             #tag
             #(#entries)*
             for (__key, __value) in &self.#other {
+                #skip_kept
                 __map.serialize_entry(__key, __value)?;
             }
             __map.end()

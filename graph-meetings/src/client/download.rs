@@ -5,7 +5,9 @@
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::stream;
-use http::header::{HeaderValue, CONTENT_RANGE, CONTENT_TYPE, RANGE};
+use http::header::{
+    HeaderValue, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+};
 use http::StatusCode;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 use tracing::Instrument as _;
@@ -31,6 +33,13 @@ impl<'c> Request<'c, Content> {
     /// ```
     pub async fn download(&self) -> Result<Download<'c>, Error> {
         let client = self.target.client_ref().ok_or(Error::NoClient)?;
+        if self.headers.contains_key(RANGE) {
+            return Err(Error::InvalidArgument(
+                "a download asks for ranges itself when it resumes: send a request with a \
+                 `Range` header with `send()` instead"
+                    .into(),
+            ));
+        }
         let http_request = self.to_http(&client.base_url(self.target.version()))?;
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!(
@@ -70,6 +79,13 @@ impl<'c> Request<'c, Content> {
             .get("accept-ranges")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("bytes"));
+        // What identifies this version of the content, for `If-Range` when resuming.
+        let validator = answer
+            .headers
+            .get(ETAG)
+            .filter(|v| !v.as_bytes().starts_with(b"W/"))
+            .or_else(|| answer.headers.get(LAST_MODIFIED))
+            .cloned();
         Ok(Download {
             client,
             request: http_request,
@@ -85,6 +101,7 @@ impl<'c> Request<'c, Content> {
             received: 0,
             resumes: 0,
             ranges,
+            validator,
         })
     }
 }
@@ -102,6 +119,8 @@ pub struct Download<'c> {
     received: u64,
     resumes: u32,
     ranges: bool,
+    /// The strong `ETag` or the `Last-Modified` of the first answer, sent as `If-Range`.
+    validator: Option<HeaderValue>,
 }
 
 impl std::fmt::Debug for Download<'_> {
@@ -148,6 +167,17 @@ impl<'c> Download<'c> {
             let broken = match tokio::time::timeout(self.client.timeout, response.chunk()).await {
                 Ok(Ok(Some(bytes))) => {
                     self.received += bytes.len() as u64;
+                    if self.content_length.is_some_and(|n| self.received > n) {
+                        self.response = None;
+                        return Err(Error::Transport {
+                            message: format!(
+                                "the download went past its length ({} bytes)",
+                                self.content_length.unwrap_or_default()
+                            ),
+                            attempts: self.attempts,
+                            client_request_id: self.client_request_id.clone(),
+                        });
+                    }
                     return Ok(Some(bytes));
                 }
                 Ok(Ok(None)) if self.content_length.is_none_or(|n| self.received >= n) => {
@@ -196,6 +226,10 @@ impl<'c> Download<'c> {
         let range = HeaderValue::from_str(&format!("bytes={}-", self.received))
             .expect("a range is a valid header value");
         request.headers_mut().insert(RANGE, range);
+        if let Some(validator) = &self.validator {
+            // The server answers the range only if the content is still the same version.
+            request.headers_mut().insert(IF_RANGE, validator.clone());
+        }
         let sent = self
             .client
             .attempts(
@@ -206,11 +240,17 @@ impl<'c> Download<'c> {
             )
             .await?;
         let answer = sent.answer;
+        // `bytes <first>-<last>/<total>`: the missing range of the same content.
         let starts_here = answer
             .headers
             .get(CONTENT_RANGE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with(&format!("bytes {}-", self.received)));
+            .and_then(|v| v.strip_prefix(&format!("bytes {}-", self.received)))
+            .and_then(|rest| rest.split_once('/'))
+            .is_some_and(|(_, total)| match self.content_length {
+                Some(n) => total.trim() == n.to_string(),
+                None => true,
+            });
         match answer.stream {
             Some(response) if answer.status == StatusCode::PARTIAL_CONTENT && starts_here => {
                 self.attempts += sent.attempts;

@@ -2,6 +2,9 @@
 //! the `@odata.deltaLink` of a delta query), and a stream of their items. Each page is a GET
 //! like any other: the same retries, timeouts, client-request-id and tracing.
 
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
 
@@ -73,21 +76,33 @@ impl<'c, T: 'c> Request<'c, Page<T>> {
         limits: PageLimits,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + 'c {
         let first: Result<Request<'c, Page<T>>, Error> = Ok(self.duplicate());
-        stream::try_unfold((Some(first), 0usize), move |(next, sent)| async move {
-            let Some(request) = next else {
-                return Ok(None);
-            };
-            if limits.pages.is_some_and(|max| sent >= max) {
-                return Ok(None);
-            }
-            let request = request?;
-            let page = request.send().await?.into_inner();
-            let next = page
-                .next_link
-                .as_deref()
-                .map(|link| request.follow_link(link));
-            Ok(Some((page, (next, sent + 1))))
-        })
+        // A hash of every link followed: a link that comes back would loop for ever.
+        let seen: HashSet<u64> = HashSet::new();
+        stream::try_unfold(
+            (Some(first), 0usize, seen),
+            move |(next, sent, mut seen)| async move {
+                let Some(request) = next else {
+                    return Ok(None);
+                };
+                if limits.pages.is_some_and(|max| sent >= max) {
+                    return Ok(None);
+                }
+                let request = request?;
+                let page = request.send().await?.into_inner();
+                let next = page.next_link.as_deref().map(|link| {
+                    let mut h = DefaultHasher::new();
+                    link.hash(&mut h);
+                    if seen.insert(h.finish()) {
+                        request.follow_link(link)
+                    } else {
+                        Err(Error::InvalidArgument(format!(
+                            "the next link {link:?} was followed already: the pages would loop"
+                        )))
+                    }
+                });
+                Ok(Some((page, (next, sent + 1, seen))))
+            },
+        )
     }
 
     /// Every item of every page, in order.

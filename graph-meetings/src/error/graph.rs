@@ -146,7 +146,7 @@ impl GraphError {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Self {
-        let error = ErrorBody::read(version, body);
+        let error = ErrorBody::read(version, crate::request::strip_bom(body));
         let raw_body = match error {
             Some(_) => None,
             None if body.is_empty() => None,

@@ -11,6 +11,11 @@ use crate::error::Error;
 /// Reads a success response into an operation's result.
 pub type Decoder<T> = fn(StatusCode, &HeaderMap, &[u8]) -> Result<T, Error>;
 
+/// `body` without a UTF-8 byte-order mark, which Graph has been seen to send.
+pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
 fn decode_error(status: StatusCode, path: String, message: String) -> Error {
     Error::Decode {
         status,
@@ -31,6 +36,7 @@ pub fn decode_json<T: DeserializeOwned>(
         return Err(e);
     }
     let decode_error = |path: String, message: String| decode_error(status, path, message);
+    let body = strip_bom(body);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
@@ -62,7 +68,7 @@ pub fn unexpected_status(status: StatusCode, body: &[u8]) -> Error {
 /// Reads a `$count` answer: an integer in plain text.
 #[doc(hidden)]
 pub fn decode_count(status: StatusCode, _: &HeaderMap, body: &[u8]) -> Result<u64, Error> {
-    let text = std::str::from_utf8(body).unwrap_or("");
+    let text = std::str::from_utf8(strip_bom(body)).unwrap_or("");
     text.trim().parse().map_err(|_| {
         let shown: String = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
         decode_error(

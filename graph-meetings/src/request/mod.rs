@@ -19,6 +19,7 @@ mod path;
 #[doc(hidden)]
 pub use path::{Idempotency, ParamStyle, Path};
 
+pub(crate) use decode::strip_bom;
 pub use decode::Decoder;
 #[doc(hidden)]
 pub use decode::{decode_content, decode_count, decode_empty, decode_json, unexpected_status};
@@ -273,6 +274,19 @@ impl<'c, T> Request<'c, T> {
             .strip_prefix(root)
             .filter(|r| r.starts_with('/') || r.starts_with('?'))
             .ok_or_else(|| refuse(format!("is not under the service root's path {root}")))?;
+        // URL parsers resolve `.` and `..` (percent-encoded too), which could lead outside.
+        let dots = rest
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .split('/')
+            .any(|segment| {
+                let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+                decoded == "." || decoded == ".."
+            });
+        if dots {
+            return Err(refuse("has `.` or `..` segments".into()));
+        }
         Ok(Request {
             target: self.target,
             method: Method::GET,

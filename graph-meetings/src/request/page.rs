@@ -33,8 +33,9 @@ pub struct Page<T> {
     /// `@odata.deltaLink`: on the last page of a delta query, the URL that later answers only
     /// what changed since.
     pub delta_link: Option<String>,
-    /// `@odata.count`: how many items there are in all, when `$count=true` asked for it.
-    pub count: Option<u64>,
+    /// `@odata.count`: how many items there are in all, when `$count=true` asked for it
+    /// (Graph has been seen to send `-1` when it does not know).
+    pub count: Option<i64>,
     /// Every other property (`@odata.context`, ...), kept as it came.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
