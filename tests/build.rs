@@ -84,6 +84,7 @@ fn surface_calls(root: &std::path::Path, out: &std::path::Path) {
                 OptionType::String => format!("{:?}", sample(name)),
                 OptionType::DateTime => "&at".to_string(),
                 OptionType::List => "&[\"id\"]".to_string(),
+                OptionType::EnumList(e) => format!("&[{e}::from(\"x\")]"),
                 OptionType::Enum(e) => format!("{e}::from(\"x\")"),
             };
             let function_args = op.function.iter().flat_map(|f| &f.args);

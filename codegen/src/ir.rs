@@ -282,6 +282,9 @@ pub enum OptionType {
     DateTime,
     /// A comma-separated list of text values (`$select=id,subject`).
     List,
+    /// A comma-separated list of a generated string enum's values, by its Rust name (where the
+    /// spec enumerates the items: `$select`, `$orderby` in Graph's own description).
+    EnumList(String),
     /// A value of a generated string enum, by its Rust name.
     Enum(String),
 }

@@ -20,7 +20,7 @@ fn respond(status: u16, content_type: &str, body: &[u8]) -> http::Response<Vec<u
 
 #[test]
 fn query_and_header_options_are_typed_methods_encoded_by_odata_rules() {
-    use query_options::{Requests, ThingsListFormat};
+    use query_options::{Requests, ThingsListFormat, ThingsListOrderby};
     let request = Requests::detached()
         .things()
         .list("contoso")
@@ -28,6 +28,7 @@ fn query_and_header_options_are_typed_methods_encoded_by_odata_rules() {
         .count(true)
         .filter("JoinWebUrl eq 'https://x/a b?c=1&d=O''Brien+2'")
         .select(&["id", "subject"])
+        .orderby(&[ThingsListOrderby::IdDesc, ThingsListOrderby::Subject])
         .format(ThingsListFormat::TextVtt)
         .consistency_level("eventual")
         .if_match("W/\"1\"");
@@ -36,7 +37,7 @@ fn query_and_header_options_are_typed_methods_encoded_by_odata_rules() {
         http.uri().to_string(),
         "https://graph.example/v1.0/things?tenant=contoso&$top=5&$count=true\
          &$filter=JoinWebUrl%20eq%20'https://x/a%20b%3Fc%3D1%26d%3DO''Brien%2B2'\
-         &$select=id,subject&$format=text/vtt"
+         &$select=id,subject&$orderby=id%20desc,subject&$format=text/vtt"
     );
     assert_eq!(http.headers()["ConsistencyLevel"], "eventual");
     assert_eq!(http.headers()["If-Match"], "W/\"1\"");

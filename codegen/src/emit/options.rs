@@ -57,6 +57,10 @@ fn arg_type(ty: &OptionType) -> TokenStream {
         OptionType::String => quote!(&str),
         OptionType::DateTime => quote!(&crate::types::DateTimeOffset),
         OptionType::List => quote!(&[&str]),
+        OptionType::EnumList(name) => {
+            let e = ident(name);
+            quote!(&[#e])
+        }
         OptionType::Enum(name) => {
             let e = ident(name);
             quote!(#e)
@@ -72,6 +76,9 @@ fn odata_text(ty: &OptionType, value: &TokenStream, quoted: bool) -> TokenStream
         OptionType::String => quote!(::std::string::ToString::to_string(#value)),
         OptionType::DateTime => quote!(crate::request::odata::date_time(#value)),
         OptionType::List => quote!(crate::request::odata::list(#value)),
+        OptionType::EnumList(_) => {
+            quote!(crate::request::odata::list(#value.iter().map(|__item| __item.as_str())))
+        }
         OptionType::Enum(_) => quote!(::std::string::ToString::to_string(#value.as_str())),
     };
     if quoted {

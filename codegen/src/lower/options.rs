@@ -181,7 +181,27 @@ fn option_type(
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => OptionType::DateTime,
             _ => OptionType::String,
         },
-        SchemaKind::Type(Type::Array(_)) => OptionType::List,
+        SchemaKind::Type(Type::Array(a)) => match a.items.as_ref() {
+            Some(ReferenceOr::Item(item)) => match &item.schema_kind {
+                SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                    let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                    OptionType::EnumList(types.option_enum(
+                        hint,
+                        &values,
+                        format!("{schema_at}/items"),
+                    ))
+                }
+                _ => OptionType::List,
+            },
+            Some(ReferenceOr::Reference { reference }) => {
+                let id = index.resolve(reference, &format!("{schema_at}/items"))?;
+                match index.entry(id).kind {
+                    Kind::Enum => OptionType::EnumList(index.name(id).to_string()),
+                    _ => OptionType::List,
+                }
+            }
+            None => OptionType::List,
+        },
         _ => {
             return Err(index.invalid(
                 schema_at,
