@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::error::{Error, Problem};
 use crate::names;
@@ -171,6 +172,34 @@ impl<'a> SchemaIndex<'a> {
             }
             _ => Err(self.invalid(at.into(), Problem::UnresolvedRef(reference.into()))),
         }
+    }
+
+    /// `item` itself, or the item its `$ref` names in one section of `#/components`
+    /// (`requestBodies`, `responses`, `parameters`: `pick` chooses it), with the pointer of
+    /// where it is; `at` is where `item` is.
+    pub fn item_or_component<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        at: String,
+        section: &str,
+        pick: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, String), Error> {
+        let reference = match item {
+            ReferenceOr::Item(t) => return Ok((t, at)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = match (pointer::tokens(reference).as_slice(), &self.api.components) {
+            ([c, s, key], Some(components)) if c == "components" && s == section => {
+                match pick(components).get(key) {
+                    Some(ReferenceOr::Item(t)) => Some(t),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        found
+            .map(|t| (t, reference.clone()))
+            .ok_or_else(|| self.invalid(at, Problem::UnresolvedRef(reference.clone())))
     }
 
     /// The `@odata.type` value that names the schema: `x-ms-discriminator-value`, a default on

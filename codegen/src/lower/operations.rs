@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use openapiv3::ReferenceOr;
 
-use super::index::SchemaIndex;
 use super::options::{self, Options};
 use super::output::{self, json_schema, BodyKind};
 use super::paths::{self, Accessors, Route};
@@ -156,13 +155,9 @@ fn answers_a_page<'a>(
             continue;
         }
         let r_at = pointer::push(&format!("{at}/responses"), &code);
-        let (response, r_at) = match response {
-            ReferenceOr::Item(r) => (r, r_at),
-            ReferenceOr::Reference { reference } => (
-                component_response(types.index, reference, &r_at)?,
-                reference.clone(),
-            ),
-        };
+        let (response, r_at) = types
+            .index
+            .item_or_component(response, r_at, "responses", |c| &c.responses)?;
         if !response.content.is_empty() {
             return output::is_page(types, response, &r_at);
         }
@@ -184,13 +179,8 @@ fn signature<'a>(
         None => None,
         Some(body) => {
             let body_at = format!("{at}/requestBody");
-            let (body, body_at) = match body {
-                ReferenceOr::Item(b) => (b, body_at),
-                ReferenceOr::Reference { reference } => (
-                    component_body(index, reference, &body_at)?,
-                    reference.clone(),
-                ),
-            };
+            let (body, body_at) =
+                index.item_or_component(body, body_at, "requestBodies", |c| &c.request_bodies)?;
             match json_schema(&body.content) {
                 Some((media, schema)) => {
                     let hint = names::request_body_name(&route.name);
@@ -234,13 +224,8 @@ fn signature<'a>(
     let hint = names::response_type(&route.name);
     for (code, response) in codes {
         let r_at = pointer::push(&format!("{at}/responses"), &code);
-        let (response, r_at) = match response {
-            ReferenceOr::Item(r) => (r, r_at),
-            ReferenceOr::Reference { reference } => (
-                component_response(index, reference, &r_at)?,
-                reference.clone(),
-            ),
-        };
+        let (response, r_at) =
+            index.item_or_component(response, r_at, "responses", |c| &c.responses)?;
         let kind = output::body_kind(types, response, &r_at, &hint)?;
         let (status, range) = match code.as_bytes() {
             [d @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => (u16::from(d - b'0') * 100, true),
@@ -365,40 +350,4 @@ fn deprecation(op: &openapiv3::Operation) -> Option<String> {
             })
             .unwrap_or_else(|| "Deprecated.".into())
     })
-}
-
-/// The request body a `$ref` names in `#/components/requestBodies`.
-fn component_body<'a>(
-    index: &SchemaIndex<'a>,
-    reference: &str,
-    at: &str,
-) -> Result<&'a openapiv3::RequestBody, Error> {
-    let found = match (pointer::tokens(reference).as_slice(), &index.api.components) {
-        ([c, r, key], Some(components)) if c == "components" && r == "requestBodies" => {
-            match components.request_bodies.get(key) {
-                Some(ReferenceOr::Item(b)) => Some(b),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    found.ok_or_else(|| index.invalid(at.into(), Problem::UnresolvedRef(reference.into())))
-}
-
-/// The response a `$ref` names in `#/components/responses`.
-fn component_response<'a>(
-    index: &SchemaIndex<'a>,
-    reference: &str,
-    at: &str,
-) -> Result<&'a openapiv3::Response, Error> {
-    let found = match (pointer::tokens(reference).as_slice(), &index.api.components) {
-        ([c, r, key], Some(components)) if c == "components" && r == "responses" => {
-            match components.responses.get(key) {
-                Some(ReferenceOr::Item(b)) => Some(b),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    found.ok_or_else(|| index.invalid(at.into(), Problem::UnresolvedRef(reference.into())))
 }

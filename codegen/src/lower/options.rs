@@ -13,7 +13,6 @@ use super::types::TypeSpace;
 use crate::error::{Error, Problem};
 use crate::ir::{Function, FunctionArg, OptionType, RequestOption};
 use crate::names::{self, Scope};
-use crate::pointer;
 
 /// An operation's options.
 #[derive(Default)]
@@ -36,7 +35,9 @@ pub fn lower<'a>(
 ) -> Result<Options, Error> {
     let mut resolved: Vec<(&'a Parameter, String)> = Vec::new();
     for (param, at) in params {
-        let (param, at) = resolve(types, param, at)?;
+        let (param, at) = types
+            .index
+            .item_or_component(param, at, "parameters", |c| &c.parameters)?;
         let data = param.parameter_data_ref();
         resolved.retain(|(p, _)| {
             let d = p.parameter_data_ref();
@@ -113,30 +114,6 @@ pub fn lower<'a>(
         });
     }
     Ok(options)
-}
-
-fn resolve<'a>(
-    types: &TypeSpace<'_, 'a>,
-    param: &'a ReferenceOr<Parameter>,
-    at: String,
-) -> Result<(&'a Parameter, String), Error> {
-    let reference = match param {
-        ReferenceOr::Item(p) => return Ok((p, at)),
-        ReferenceOr::Reference { reference } => reference,
-    };
-    let index = types.index;
-    let found = match (pointer::tokens(reference).as_slice(), &index.api.components) {
-        ([c, p, key], Some(components)) if c == "components" && p == "parameters" => {
-            match components.parameters.get(key) {
-                Some(ReferenceOr::Item(p)) => Some(p),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    found
-        .map(|p| (p, reference.clone()))
-        .ok_or_else(|| index.invalid(at, Problem::UnresolvedRef(reference.clone())))
 }
 
 /// The type of a parameter's value.
