@@ -37,7 +37,7 @@ pub(super) fn struct_def(def: &TypeDef, s: &StructDef) -> TokenStream {
             /// Properties the schema does not declare, kept as they came so that writing the
             /// value back loses nothing (`@odata.context`, properties newer than this crate).
             #[json(other)]
-            pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            pub additional_properties: crate::types::AdditionalProperties,
         }
         #constructor
     }
@@ -82,7 +82,7 @@ fn struct_constructor(name: &Ident, s: &StructDef) -> Option<TokenStream> {
             pub fn new(#(#args),*) -> Self {
                 Self {
                     #(#inits)*
-                    additional_properties: ::serde_json::Map::new(),
+                    additional_properties: crate::types::AdditionalProperties::new(),
                 }
             }
         }

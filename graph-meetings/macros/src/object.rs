@@ -133,16 +133,15 @@ fn read_map(properties: &[Property], other: &Ident) -> TokenStream {
             mut __map: __A,
         ) -> ::std::result::Result<Self, __A::Error> {
             #(#locals)*
-            let mut __other = ::serde_json::Map::new();
+            let mut __other = crate::types::AdditionalProperties::new();
             #keep_tag
             while let ::std::option::Option::Some(__key) = __map.next_key::<crate::types::Key<'de>>()? {
                 match __key.as_str() {
                     #(#arms)*
-                    _ => {
-                        __other.insert(__key.into_string(), __map.next_value()?);
-                    }
+                    _ => __other.push_read(__key.into_string(), __map.next_value()?),
                 }
             }
+            __other.finish_read();
             ::std::result::Result::Ok(Self {
                 #(#inits)*
                 #other: __other,

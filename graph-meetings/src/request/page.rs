@@ -37,7 +37,7 @@ pub struct Page<T> {
     /// (Graph has been seen to send `-1` when it does not know).
     pub count: Option<i64>,
     /// Every other property (`@odata.context`, ...), kept as it came.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 
 impl<T> Default for Page<T> {
@@ -47,7 +47,7 @@ impl<T> Default for Page<T> {
             next_link: None,
             delta_link: None,
             count: None,
-            additional_properties: serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -94,10 +94,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                         "@odata.count" => page.count = map.next_value()?,
                         _ => {
                             page.additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                                .push_read(key.into_string(), map.next_value()?);
                         }
                     }
                 }
+                page.additional_properties.finish_read();
                 if !seen_value {
                     return Err(de::Error::missing_field("value"));
                 }

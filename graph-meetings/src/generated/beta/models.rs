@@ -21,10 +21,7 @@ pub struct ActionItem {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Who, besides the organizer, may let people in from the lobby.
 ///
@@ -83,10 +80,7 @@ pub struct AttendanceInterval {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Attendance of one participant, within an attendance report.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -127,10 +121,7 @@ pub struct AttendanceRecord {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of attendance records.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -148,10 +139,7 @@ pub struct AttendanceRecordCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`AttendanceRecord`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -189,10 +177,7 @@ pub struct AttendanceRecordUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How to reach one external attendee by SMS.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -210,10 +195,7 @@ pub struct AttendeeNotificationInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Dial-in details for joining the meeting by phone.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -247,10 +229,7 @@ pub struct AudioConferencing {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How the content of an item body is encoded.
 ///
@@ -311,10 +290,7 @@ pub struct BroadcastMeetingCaptionSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Settings that apply only to Teams live events.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -344,10 +320,7 @@ pub struct BroadcastMeetingSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// AI-made notes and tasks of one meeting occurrence.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -383,10 +356,7 @@ pub struct CallAiInsight {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of AI insights.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -404,10 +374,7 @@ pub struct CallAiInsightCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`CallAiInsight`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -440,10 +407,7 @@ pub struct CallAiInsightUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The parts of an AI insight that concern the user asking.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -458,10 +422,7 @@ pub struct CallAiInsightViewPoint {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A recording of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -500,10 +461,7 @@ pub struct CallRecording {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of recordings.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -521,10 +479,7 @@ pub struct CallRecordingCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`CallRecording`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -560,10 +515,7 @@ pub struct CallRecordingUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A transcript of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -605,10 +557,7 @@ pub struct CallTranscript {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of transcripts.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -626,10 +575,7 @@ pub struct CallTranscriptCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`CallTranscript`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -668,10 +614,7 @@ pub struct CallTranscriptUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Identifies the Teams chat thread that belongs to a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -692,10 +635,7 @@ pub struct ChatInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Limits on what may be posted in the meeting chat.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -710,10 +650,7 @@ pub struct ChatRestrictions {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How third-party video conferencing systems can join.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -734,10 +671,7 @@ pub struct CloudVideoInteropInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// `CreateOrGetRequest` (the spec gives no description).
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -766,10 +700,7 @@ pub struct CreateOrGetRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl CreateOrGetRequest {
     /// A value with its required properties (`externalId`) and nothing else.
@@ -781,7 +712,7 @@ impl CreateOrGetRequest {
             participants: ::std::option::Option::None,
             start_date_time: ::std::option::Option::None,
             subject: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -798,10 +729,7 @@ pub struct Entity {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One further detail of an error.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -819,10 +747,7 @@ pub struct ErrorDetails {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl ErrorDetails {
     /// A value with its required properties (`code`, `message`) and nothing else.
@@ -834,7 +759,7 @@ impl ErrorDetails {
             code: code.into(),
             message: message.into(),
             target: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -850,10 +775,7 @@ pub struct GetVirtualAppointmentJoinWebUrlResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A user, device or application that takes part in something.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -871,10 +793,7 @@ pub struct Identity {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A participant described as a user, a device and/or an application.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -895,10 +814,7 @@ pub struct IdentitySet {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Service-specific diagnostics of an error.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -916,10 +832,7 @@ pub struct InnerError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Text or HTML content together with its encoding.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -937,10 +850,7 @@ pub struct ItemBody {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The numeric meeting ID and passcode for joining by ID.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -961,10 +871,7 @@ pub struct JoinMeetingIdSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which participants skip the lobby and join directly.
 ///
@@ -1013,10 +920,7 @@ pub struct LobbyBypassSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// What went wrong.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1040,10 +944,7 @@ pub struct MainError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl MainError {
     /// A value with its required properties (`code`, `message`) and nothing else.
@@ -1057,7 +958,7 @@ impl MainError {
             target: ::std::option::Option::None,
             details: ::std::option::Option::None,
             inner_error: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -1091,10 +992,7 @@ pub struct MeetingAttendanceReport {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of attendance reports.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1112,10 +1010,7 @@ pub struct MeetingAttendanceReportCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`MeetingAttendanceReport`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1144,10 +1039,7 @@ pub struct MeetingAttendanceReportUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Who may register for a meeting.
 ///
@@ -1263,10 +1155,7 @@ pub struct MeetingNote {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One detail of a meeting note.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1284,10 +1173,7 @@ pub struct MeetingNoteSubpoint {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One participant of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1308,10 +1194,7 @@ pub struct MeetingParticipantInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The organizer and attendees of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1335,10 +1218,7 @@ pub struct MeetingParticipants {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Someone who registered for a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1356,10 +1236,7 @@ pub struct MeetingRegistrantBase {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of registrants.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1377,10 +1254,7 @@ pub struct MeetingRegistrantBaseCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`MeetingRegistrantBase`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1395,10 +1269,7 @@ pub struct MeetingRegistrantBaseUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Registration for a meeting that people sign up for.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1445,10 +1316,7 @@ pub struct MeetingRegistration {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// What every kind of meeting registration has.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1469,10 +1337,7 @@ pub struct MeetingRegistrationBase {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A question asked at registration.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1501,10 +1366,7 @@ pub struct MeetingRegistrationQuestion {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of custom registration questions.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1522,10 +1384,7 @@ pub struct MeetingRegistrationQuestionCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`MeetingRegistrationQuestion`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1551,10 +1410,7 @@ pub struct MeetingRegistrationQuestionUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`MeetingRegistration`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1598,10 +1454,7 @@ pub struct MeetingRegistrationUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A speaker at a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1619,10 +1472,7 @@ pub struct MeetingSpeaker {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A moment in a meeting when someone was mentioned.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1643,10 +1493,7 @@ pub struct MentionEvent {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The body of every error response of Microsoft Graph.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1658,17 +1505,14 @@ pub struct ODataError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl ODataError {
     /// A value with its required properties (`error`) and nothing else.
     pub fn new(error: impl ::std::convert::Into<MainError>) -> Self {
         Self {
             error: error.into(),
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -1858,10 +1702,7 @@ pub struct OnlineMeeting {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// What every kind of online meeting has in common.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1992,10 +1833,7 @@ pub struct OnlineMeetingBase {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of online meetings.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -2013,10 +1851,7 @@ pub struct OnlineMeetingCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Who may present in the meeting.
 ///
@@ -2081,10 +1916,7 @@ pub struct OnlineMeetingSensitivityLabelAssignment {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The values this option takes.
 ///
@@ -2310,10 +2142,7 @@ pub struct OnlineMeetingUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How long before the appointment a reminder SMS goes out.
 ///
@@ -2348,10 +2177,7 @@ pub struct SendVirtualAppointmentReminderSmsRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// `SendVirtualAppointmentSmsRequest` (the spec gives no description).
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -2368,10 +2194,7 @@ pub struct SendVirtualAppointmentSmsRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which change to a virtual appointment an SMS reports.
 ///
@@ -2411,10 +2234,7 @@ pub struct VirtualEventExternalInformation {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How an attendee registered through an external system.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -2432,10 +2252,7 @@ pub struct VirtualEventExternalRegistrationInformation {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which meeting content carries a watermark.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -2453,8 +2270,5 @@ pub struct WatermarkProtectionValues {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }

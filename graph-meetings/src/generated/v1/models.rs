@@ -40,10 +40,7 @@ pub struct AttendanceInterval {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Attendance of one participant, within an attendance report.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -81,10 +78,7 @@ pub struct AttendanceRecord {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of attendance records.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -102,10 +96,7 @@ pub struct AttendanceRecordCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`AttendanceRecord`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -140,10 +131,7 @@ pub struct AttendanceRecordUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How to reach one external attendee by SMS.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -161,10 +149,7 @@ pub struct AttendeeNotificationInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Dial-in details for joining the meeting by phone.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -198,10 +183,7 @@ pub struct AudioConferencing {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How the content of an item body is encoded.
 ///
@@ -262,10 +244,7 @@ pub struct BroadcastMeetingCaptionSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Settings that apply only to Teams live events.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -295,10 +274,7 @@ pub struct BroadcastMeetingSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A recording of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -337,10 +313,7 @@ pub struct CallRecording {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of recordings.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -358,10 +331,7 @@ pub struct CallRecordingCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`CallRecording`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -397,10 +367,7 @@ pub struct CallRecordingUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A transcript of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -442,10 +409,7 @@ pub struct CallTranscript {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of transcripts.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -463,10 +427,7 @@ pub struct CallTranscriptCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`CallTranscript`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -505,10 +466,7 @@ pub struct CallTranscriptUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Identifies the Teams chat thread that belongs to a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -529,10 +487,7 @@ pub struct ChatInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Limits on what may be posted in the meeting chat.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -547,10 +502,7 @@ pub struct ChatRestrictions {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How third-party video conferencing systems can join.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -571,10 +523,7 @@ pub struct CloudVideoInteropInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// `CreateOrGetRequest` (the spec gives no description).
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -603,10 +552,7 @@ pub struct CreateOrGetRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl CreateOrGetRequest {
     /// A value with its required properties (`externalId`) and nothing else.
@@ -618,7 +564,7 @@ impl CreateOrGetRequest {
             participants: ::std::option::Option::None,
             start_date_time: ::std::option::Option::None,
             subject: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -635,10 +581,7 @@ pub struct Entity {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One further detail of an error.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -656,10 +599,7 @@ pub struct ErrorDetails {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl ErrorDetails {
     /// A value with its required properties (`code`, `message`) and nothing else.
@@ -671,7 +611,7 @@ impl ErrorDetails {
             code: code.into(),
             message: message.into(),
             target: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -687,10 +627,7 @@ pub struct GetVirtualAppointmentJoinWebUrlResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A user, device or application that takes part in something.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -708,10 +645,7 @@ pub struct Identity {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// A participant described as a user, a device and/or an application.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -732,10 +666,7 @@ pub struct IdentitySet {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Service-specific diagnostics of an error.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -753,10 +684,7 @@ pub struct InnerError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Text or HTML content together with its encoding.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -774,10 +702,7 @@ pub struct ItemBody {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The numeric meeting ID and passcode for joining by ID.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -798,10 +723,7 @@ pub struct JoinMeetingIdSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which participants skip the lobby and join directly.
 ///
@@ -850,10 +772,7 @@ pub struct LobbyBypassSettings {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// What went wrong.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -877,10 +796,7 @@ pub struct MainError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl MainError {
     /// A value with its required properties (`code`, `message`) and nothing else.
@@ -894,7 +810,7 @@ impl MainError {
             target: ::std::option::Option::None,
             details: ::std::option::Option::None,
             inner_error: ::std::option::Option::None,
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -928,10 +844,7 @@ pub struct MeetingAttendanceReport {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of attendance reports.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -949,10 +862,7 @@ pub struct MeetingAttendanceReportCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The properties of a [`MeetingAttendanceReport`] to change with PATCH: each is left unchanged, cleared (sent as `null`) or set. Only the properties given are sent.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -981,10 +891,7 @@ pub struct MeetingAttendanceReportUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How much earlier meeting chat a newly added participant can see.
 ///
@@ -1065,10 +972,7 @@ pub struct MeetingParticipantInfo {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The organizer and attendees of a meeting.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1086,10 +990,7 @@ pub struct MeetingParticipants {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The body of every error response of Microsoft Graph.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1101,17 +1002,14 @@ pub struct ODataError {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 impl ODataError {
     /// A value with its required properties (`error`) and nothing else.
     pub fn new(error: impl ::std::convert::Into<MainError>) -> Self {
         Self {
             error: error.into(),
-            additional_properties: ::serde_json::Map::new(),
+            additional_properties: crate::types::AdditionalProperties::new(),
         }
     }
 }
@@ -1272,10 +1170,7 @@ pub struct OnlineMeeting {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// What every kind of online meeting has in common.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1401,10 +1296,7 @@ pub struct OnlineMeetingBase {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// One page of online meetings.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1422,10 +1314,7 @@ pub struct OnlineMeetingCollectionResponse {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Who may present in the meeting.
 ///
@@ -1490,10 +1379,7 @@ pub struct OnlineMeetingSensitivityLabelAssignment {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// The values this option takes.
 ///
@@ -1690,10 +1576,7 @@ pub struct OnlineMeetingUpdate {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How long before the appointment a reminder SMS goes out.
 ///
@@ -1728,10 +1611,7 @@ pub struct SendVirtualAppointmentReminderSmsRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// `SendVirtualAppointmentSmsRequest` (the spec gives no description).
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1748,10 +1628,7 @@ pub struct SendVirtualAppointmentSmsRequest {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which change to a virtual appointment an SMS reports.
 ///
@@ -1791,10 +1668,7 @@ pub struct VirtualEventExternalInformation {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// How an attendee registered through an external system.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1812,10 +1686,7 @@ pub struct VirtualEventExternalRegistrationInformation {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }
 /// Which meeting content carries a watermark.
 #[derive(Clone, Debug, Default, PartialEq, crate::types::Object)]
@@ -1833,8 +1704,5 @@ pub struct WatermarkProtectionValues {
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: crate::types::AdditionalProperties,
 }

@@ -14,6 +14,10 @@ use time::{OffsetDateTime, UtcOffset};
 /// A calendar date (`2024-01-31`), as Graph's `Edm.Date`.
 pub use time::Date;
 
+mod properties;
+
+pub use properties::{AdditionalProperties, PropertiesIter};
+
 /// The derives the generated models use (see `graph-meetings-macros`).
 #[doc(hidden)]
 pub use graph_meetings_macros::{Object, StringEnum, Union};
