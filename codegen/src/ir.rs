@@ -93,7 +93,7 @@ pub struct Field {
     pub ty: TypeRef,
     /// `Option<..>`: the property is not required, or may be `null`.
     pub optional: bool,
-    /// Boxed, because the field leads back to its own struct.
+    /// Boxed: the field holds a model by value (see `lower::passes::box_model_fields`).
     pub boxed: bool,
     /// A PATCH body's field: `crate::types::Update<..>` (unchanged, cleared with `null`, or
     /// set), instead of `Option`.

@@ -43,10 +43,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         subject: Some("Created with graph-meetings".into()),
         start_date_time: Some(DateTimeOffset::new(start)),
         end_date_time: Some(DateTimeOffset::new(start + time::Duration::minutes(30))),
-        join_meeting_id_settings: Some(JoinMeetingIdSettings {
+        join_meeting_id_settings: JoinMeetingIdSettings {
             is_passcode_required: Some(true),
             ..Default::default()
-        }),
+        }
+        .into(),
         ..Default::default()
     };
     let created = match std::env::var("GRAPH_USER") {

@@ -55,9 +55,24 @@
 //! # The models
 //!
 //! Generated from `specs/` by `graph-meetings-codegen` and checked in. Every model keeps the
-//! properties it does not declare in `additional_properties`, and every enum keeps values it
-//! does not know in its `Other` variant, so reading a response and writing it back loses
-//! nothing. Date-times are [`types::DateTimeOffset`], which keeps offset, precision and spelling.
+//! properties it does not declare in `additional_properties` ([`types::AdditionalProperties`]),
+//! and every enum keeps values it does not know in its `Other` variant, so reading a response
+//! and writing it back loses nothing. Date-times are [`types::DateTimeOffset`], which keeps
+//! offset, precision and spelling.
+//!
+//! A property that holds another model is boxed (`Option<Box<ChatInfo>>`), which keeps models
+//! small; a model converts into such a field with `.into()`:
+//!
+//! ```
+//! use graph_meetings::{ChatInfo, OnlineMeeting};
+//!
+//! let meeting = OnlineMeeting {
+//!     chat_info: ChatInfo { thread_id: Some("19:meeting@thread.v2".into()), ..Default::default() }.into(),
+//!     ..Default::default()
+//! };
+//! let thread = meeting.chat_info.as_deref().and_then(|c| c.thread_id.as_deref());
+//! assert_eq!(thread, Some("19:meeting@thread.v2"));
+//! ```
 //!
 //! # Features
 //!

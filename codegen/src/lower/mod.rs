@@ -33,7 +33,7 @@ pub fn lower(spec: &Spec, source: &str) -> Result<Api, Error> {
     space.lower_components()?;
     let (operations, builders) = operations::lower(&mut space)?;
     let mut types = space.finish();
-    passes::box_recursive_fields(&mut types);
+    passes::box_model_fields(&mut types);
     passes::settle_defaults(&mut types);
     let api = &spec.api;
     Ok(Api {

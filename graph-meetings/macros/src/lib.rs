@@ -11,6 +11,9 @@
 //! - [`Union`]: a base type (`#[json(base)]`) or one of its derived types
 //!   (`#[json("#microsoft.graph.x")]`), chosen by `@odata.type`.
 //!
+//! Both `Object` and `Union` also let a value convert into `Option<Box<Self>>`, the type of a
+//! field that nests it.
+//!
 //! The expansions reach the runtime through `crate::types` (the generated code's one door to
 //! it), so they work wherever the generated code does.
 
@@ -37,6 +40,18 @@ pub fn derive_string_enum(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Union, attributes(json))]
 pub fn derive_union(input: TokenStream) -> TokenStream {
     expand(input, union::expand)
+}
+
+/// Models hold the models they nest in a `Box`: `From` lets a value stand where an
+/// `Option<Box<..>>` of it is expected (`participants: MeetingParticipants { .. }.into()`).
+fn into_boxed_option(name: &syn::Ident) -> proc_macro2::TokenStream {
+    quote::quote! {
+        impl ::std::convert::From<#name> for ::std::option::Option<::std::boxed::Box<#name>> {
+            fn from(value: #name) -> Self {
+                ::std::option::Option::Some(::std::boxed::Box::new(value))
+            }
+        }
+    }
 }
 
 fn expand(

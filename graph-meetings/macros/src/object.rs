@@ -6,6 +6,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use crate::attrs::{self, Json, Presence};
+use crate::into_boxed_option;
 
 /// A declared property.
 struct Property<'a> {
@@ -68,7 +69,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     };
     let read = read_map(&properties, other);
     let write = write_map(&properties, other);
+    let into_boxed = into_boxed_option(name);
     Ok(quote! {
+        #into_boxed
         impl ::serde::Serialize for #name {
             fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 crate::types::Object::write_map(self, ::std::option::Option::None, __serializer)

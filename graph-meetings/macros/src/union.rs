@@ -8,6 +8,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attrs::{self, Json};
+use crate::into_boxed_option;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let name = &input.ident;
@@ -70,7 +71,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     });
+    let into_boxed = into_boxed_option(name);
     Ok(quote! {
+        #into_boxed
         #(#froms)*
         impl ::serde::Serialize for #name {
             fn serialize<__S: ::serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {

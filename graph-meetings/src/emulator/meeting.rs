@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::types::DateTimeOffset;
 use crate::v1::{
     AudioConferencing, BodyType, ChatInfo, Identity, IdentitySet, ItemBody, JoinMeetingIdSettings,
-    MeetingParticipantInfo, MeetingParticipants, OnlineMeeting, OnlineMeetingRole,
+    MeetingParticipantInfo, OnlineMeeting, OnlineMeetingRole,
 };
 
 fn digits(n: usize) -> String {
@@ -41,13 +41,14 @@ pub(super) fn complete(
         ));
     }
     m.join_web_url = Some(join_url.clone());
-    m.chat_info = Some(ChatInfo {
+    m.chat_info = ChatInfo {
         thread_id: Some(thread),
         message_id: Some("0".into()),
         reply_chain_message_id: None,
         ..Default::default()
-    });
-    m.audio_conferencing = Some(AudioConferencing {
+    }
+    .into();
+    m.audio_conferencing = AudioConferencing {
         conference_id: Some(conference_id.clone()),
         toll_number: Some("+1 555 0100".into()),
         toll_numbers: Some(vec![Some("+1 555 0100".into())]),
@@ -55,18 +56,20 @@ pub(super) fn complete(
             "https://dialin.teams.microsoft.com/emulator?id={conference_id}"
         )),
         ..Default::default()
-    });
+    }
+    .into();
     let required = m
         .join_meeting_id_settings
         .as_ref()
         .and_then(|s| s.is_passcode_required)
         .unwrap_or(false);
-    m.join_meeting_id_settings = Some(JoinMeetingIdSettings {
+    m.join_meeting_id_settings = JoinMeetingIdSettings {
         is_passcode_required: Some(required),
         join_meeting_id: Some(digits(12)),
         passcode: required.then(|| digits(6)),
         ..Default::default()
-    });
+    }
+    .into();
     let mut participants = m.participants.take().unwrap_or_default();
     let mut organizer_user = Identity {
         id: Some(user.to_string()),
@@ -75,21 +78,24 @@ pub(super) fn complete(
     organizer_user
         .additional_properties
         .insert("tenantId".into(), Value::String(tenant.to_string()));
-    participants.organizer = Some(MeetingParticipantInfo {
-        identity: Some(IdentitySet {
-            user: Some(organizer_user),
+    participants.organizer = MeetingParticipantInfo {
+        identity: IdentitySet {
+            user: organizer_user.into(),
             ..Default::default()
-        }),
+        }
+        .into(),
         role: Some(OnlineMeetingRole::Presenter),
         upn: Some(format!("{user}@{tenant}.example")),
         ..Default::default()
-    });
-    m.participants = Some(MeetingParticipants { ..participants });
-    m.join_information = Some(ItemBody {
+    }
+    .into();
+    m.participants = Some(participants);
+    m.join_information = ItemBody {
         content: Some(join_information(language, &join_url)),
         content_type: Some(BodyType::Html),
         ..Default::default()
-    });
+    }
+    .into();
     m.additional_properties
         .insert("@odata.context".into(), Value::String(context.to_string()));
     m.odata_type = Some("#microsoft.graph.onlineMeeting".into());

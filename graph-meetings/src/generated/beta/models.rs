@@ -101,11 +101,11 @@ pub struct AttendanceRecord {
     /// Registration details from an external system, if any.
     #[json("externalRegistrationInformation")]
     pub external_registration_information: ::std::option::Option<
-        VirtualEventExternalRegistrationInformation,
+        ::std::boxed::Box<VirtualEventExternalRegistrationInformation>,
     >,
     /// Who the participant is.
     #[json("identity")]
-    pub identity: ::std::option::Option<Identity>,
+    pub identity: ::std::option::Option<::std::boxed::Box<Identity>>,
     /// The participant's registration identifier, for webinars.
     #[json("registrationId")]
     pub registration_id: ::std::option::Option<::std::string::String>,
@@ -301,7 +301,9 @@ pub struct BroadcastMeetingSettings {
     pub allowed_audience: ::std::option::Option<BroadcastMeetingAudience>,
     /// Caption settings of the live event.
     #[json("captions")]
-    pub captions: ::std::option::Option<BroadcastMeetingCaptionSettings>,
+    pub captions: ::std::option::Option<
+        ::std::boxed::Box<BroadcastMeetingCaptionSettings>,
+    >,
     /// Whether an attendee report is produced.
     #[json("isAttendeeReportEnabled")]
     pub is_attendee_report_enabled: ::std::option::Option<bool>,
@@ -352,7 +354,7 @@ pub struct CallAiInsight {
     pub meeting_notes: ::std::option::Option<::std::vec::Vec<MeetingNote>>,
     /// What is specific to the user asking. Read-only.
     #[json("viewpoint")]
-    pub viewpoint: ::std::option::Option<CallAiInsightViewPoint>,
+    pub viewpoint: ::std::option::Option<::std::boxed::Box<CallAiInsightViewPoint>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -454,7 +456,7 @@ pub struct CallRecording {
     pub meeting_id: ::std::option::Option<::std::string::String>,
     /// Who organized the meeting. Read-only.
     #[json("meetingOrganizer")]
-    pub meeting_organizer: ::std::option::Option<IdentitySet>,
+    pub meeting_organizer: ::std::option::Option<::std::boxed::Box<IdentitySet>>,
     /// Where to fetch the recording's content. Read-only.
     #[json("recordingContentUrl")]
     pub recording_content_url: ::std::option::Option<::std::string::String>,
@@ -547,7 +549,7 @@ pub struct CallTranscript {
     pub meeting_id: ::std::option::Option<::std::string::String>,
     /// Who organized the meeting. Read-only.
     #[json("meetingOrganizer")]
-    pub meeting_organizer: ::std::option::Option<IdentitySet>,
+    pub meeting_organizer: ::std::option::Option<::std::boxed::Box<IdentitySet>>,
     /// Timing and speaker metadata of the transcript. Read-only.
     #[json("metadataContent")]
     pub metadata_content: ::std::option::Option<crate::types::Base64Url>,
@@ -681,7 +683,7 @@ pub struct CloudVideoInteropInfo {
 pub struct CreateOrGetRequest {
     /// The chat thread to use for the meeting.
     #[json("chatInfo")]
-    pub chat_info: ::std::option::Option<ChatInfo>,
+    pub chat_info: ::std::option::Option<::std::boxed::Box<ChatInfo>>,
     /// When the meeting ends; one hour after the start when left out. Needs `startDateTime`.
     #[json("endDateTime")]
     pub end_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -690,7 +692,7 @@ pub struct CreateOrGetRequest {
     pub external_id: ::std::string::String,
     /// The organizer and attendees.
     #[json("participants")]
-    pub participants: ::std::option::Option<MeetingParticipants>,
+    pub participants: ::std::option::Option<::std::boxed::Box<MeetingParticipants>>,
     /// When the meeting starts; now when left out.
     #[json("startDateTime")]
     pub start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -801,13 +803,13 @@ pub struct Identity {
 pub struct IdentitySet {
     /// The application, if any.
     #[json("application")]
-    pub application: ::std::option::Option<Identity>,
+    pub application: ::std::option::Option<::std::boxed::Box<Identity>>,
     /// The device, if any.
     #[json("device")]
-    pub device: ::std::option::Option<Identity>,
+    pub device: ::std::option::Option<::std::boxed::Box<Identity>>,
     /// The user, if any.
     #[json("user")]
-    pub user: ::std::option::Option<Identity>,
+    pub user: ::std::option::Option<::std::boxed::Box<Identity>>,
     /// The OData type of the value: `#microsoft.graph.identitySet` for this type. Needed only where a base type is expected; left out, it is not sent.
     #[json("@odata.type")]
     pub odata_type: ::std::option::Option<::std::string::String>,
@@ -940,7 +942,7 @@ pub struct MainError {
     pub details: ::std::option::Option<::std::vec::Vec<ErrorDetails>>,
     /// `innerError` (the spec gives no description).
     #[json("innerError")]
-    pub inner_error: ::std::option::Option<InnerError>,
+    pub inner_error: ::std::option::Option<::std::boxed::Box<InnerError>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -1181,7 +1183,7 @@ pub struct MeetingNoteSubpoint {
 pub struct MeetingParticipantInfo {
     /// Who the participant is.
     #[json("identity")]
-    pub identity: ::std::option::Option<IdentitySet>,
+    pub identity: ::std::option::Option<::std::boxed::Box<IdentitySet>>,
     /// The participant's role.
     #[json("role")]
     pub role: ::std::option::Option<OnlineMeetingRole>,
@@ -1205,7 +1207,7 @@ pub struct MeetingParticipants {
     pub attendees: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
     /// The organizer.
     #[json("organizer")]
-    pub organizer: ::std::option::Option<MeetingParticipantInfo>,
+    pub organizer: ::std::option::Option<::std::boxed::Box<MeetingParticipantInfo>>,
     /// Participants who contribute, in town halls.
     #[json("contributors")]
     pub contributors: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
@@ -1483,7 +1485,7 @@ pub struct MentionEvent {
     pub event_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
     /// Who spoke.
     #[json("speaker")]
-    pub speaker: ::std::option::Option<IdentitySet>,
+    pub speaker: ::std::option::Option<::std::boxed::Box<IdentitySet>>,
     /// What was said.
     #[json("transcriptUtterance")]
     pub transcript_utterance: ::std::option::Option<::std::string::String>,
@@ -1501,7 +1503,7 @@ pub struct MentionEvent {
 pub struct ODataError {
     /// `error` (the spec gives no description).
     #[json("error")]
-    pub error: MainError,
+    pub error: ::std::boxed::Box<MainError>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -1509,7 +1511,7 @@ pub struct ODataError {
 }
 impl ODataError {
     /// A value with its required properties (`error`) and nothing else.
-    pub fn new(error: impl ::std::convert::Into<MainError>) -> Self {
+    pub fn new(error: impl ::std::convert::Into<::std::boxed::Box<MainError>>) -> Self {
         Self {
             error: error.into(),
             additional_properties: crate::types::AdditionalProperties::new(),
@@ -1570,16 +1572,18 @@ pub struct OnlineMeeting {
     pub allow_whiteboard: ::std::option::Option<bool>,
     /// Dial-in details. Read-only.
     #[json("audioConferencing")]
-    pub audio_conferencing: ::std::option::Option<AudioConferencing>,
+    pub audio_conferencing: ::std::option::Option<::std::boxed::Box<AudioConferencing>>,
     /// The meeting's chat thread. Read-only.
     #[json("chatInfo")]
-    pub chat_info: ::std::option::Option<ChatInfo>,
+    pub chat_info: ::std::option::Option<::std::boxed::Box<ChatInfo>>,
     /// Limits on the meeting chat.
     #[json("chatRestrictions")]
-    pub chat_restrictions: ::std::option::Option<ChatRestrictions>,
+    pub chat_restrictions: ::std::option::Option<::std::boxed::Box<ChatRestrictions>>,
     /// Joining details for third-party video systems. Read-only.
     #[json("cloudVideoInteropInfo")]
-    pub cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo>,
+    pub cloud_video_interop_info: ::std::option::Option<
+        ::std::boxed::Box<CloudVideoInteropInfo>,
+    >,
     /// When the meeting expires.
     #[json("expiryDateTime")]
     pub expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -1591,16 +1595,20 @@ pub struct OnlineMeeting {
     pub is_entry_exit_announced: ::std::option::Option<bool>,
     /// Joining details as text or HTML. Read-only.
     #[json("joinInformation")]
-    pub join_information: ::std::option::Option<ItemBody>,
+    pub join_information: ::std::option::Option<::std::boxed::Box<ItemBody>>,
     /// Meeting ID and passcode settings.
     #[json("joinMeetingIdSettings")]
-    pub join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings>,
+    pub join_meeting_id_settings: ::std::option::Option<
+        ::std::boxed::Box<JoinMeetingIdSettings>,
+    >,
     /// The URL people open to join. Read-only.
     #[json("joinWebUrl")]
     pub join_web_url: ::std::option::Option<::std::string::String>,
     /// Who skips the lobby.
     #[json("lobbyBypassSettings")]
-    pub lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings>,
+    pub lobby_bypass_settings: ::std::option::Option<
+        ::std::boxed::Box<LobbyBypassSettings>,
+    >,
     /// Web page where the organizer changes meeting options. Read-only.
     #[json("meetingOptionsWebUrl")]
     pub meeting_options_web_url: ::std::option::Option<::std::string::String>,
@@ -1616,7 +1624,7 @@ pub struct OnlineMeeting {
     /// The meeting's sensitivity label.
     #[json("sensitivityLabelAssignment")]
     pub sensitivity_label_assignment: ::std::option::Option<
-        OnlineMeetingSensitivityLabelAssignment,
+        ::std::boxed::Box<OnlineMeetingSensitivityLabelAssignment>,
     >,
     /// How much chat history new participants see.
     #[json("shareMeetingChatHistoryDefault")]
@@ -1631,7 +1639,9 @@ pub struct OnlineMeeting {
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
     /// Watermarking of shared content and video.
     #[json("watermarkProtection")]
-    pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
+    pub watermark_protection: ::std::option::Option<
+        ::std::boxed::Box<WatermarkProtectionValues>,
+    >,
     /// Attendance reports, one per occurrence. Read-only.
     #[json("attendanceReports")]
     pub attendance_reports: ::std::option::Option<
@@ -1647,7 +1657,9 @@ pub struct OnlineMeeting {
     pub attendee_report: ::std::option::Option<crate::types::Base64Url>,
     /// Settings used when the meeting is a Teams live event.
     #[json("broadcastSettings")]
-    pub broadcast_settings: ::std::option::Option<BroadcastMeetingSettings>,
+    pub broadcast_settings: ::std::option::Option<
+        ::std::boxed::Box<BroadcastMeetingSettings>,
+    >,
     /// When the meeting was created. Read-only.
     #[json("creationDateTime")]
     pub creation_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -1665,7 +1677,7 @@ pub struct OnlineMeeting {
     pub meeting_template_id: ::std::option::Option<::std::string::String>,
     /// The organizer and attendees.
     #[json("participants")]
-    pub participants: ::std::option::Option<MeetingParticipants>,
+    pub participants: ::std::option::Option<::std::boxed::Box<MeetingParticipants>>,
     /// When the meeting starts.
     #[json("startDateTime")]
     pub start_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -1695,10 +1707,12 @@ pub struct OnlineMeeting {
     pub ai_insights: ::std::option::Option<::std::vec::Vec<CallAiInsight>>,
     /// The attendance report of the latest occurrence. Read-only.
     #[json("meetingAttendanceReport")]
-    pub meeting_attendance_report: ::std::option::Option<MeetingAttendanceReport>,
+    pub meeting_attendance_report: ::std::option::Option<
+        ::std::boxed::Box<MeetingAttendanceReport>,
+    >,
     /// Registration settings, for meetings people sign up for.
     #[json("registration")]
-    pub registration: ::std::option::Option<MeetingRegistration>,
+    pub registration: ::std::option::Option<::std::boxed::Box<MeetingRegistration>>,
     /// Properties the schema does not declare, kept as they came so that writing the
     /// value back loses nothing (`@odata.context`, properties newer than this crate).
     #[json(other)]
@@ -1758,16 +1772,18 @@ pub struct OnlineMeetingBase {
     pub allow_whiteboard: ::std::option::Option<bool>,
     /// Dial-in details. Read-only.
     #[json("audioConferencing")]
-    pub audio_conferencing: ::std::option::Option<AudioConferencing>,
+    pub audio_conferencing: ::std::option::Option<::std::boxed::Box<AudioConferencing>>,
     /// The meeting's chat thread. Read-only.
     #[json("chatInfo")]
-    pub chat_info: ::std::option::Option<ChatInfo>,
+    pub chat_info: ::std::option::Option<::std::boxed::Box<ChatInfo>>,
     /// Limits on the meeting chat.
     #[json("chatRestrictions")]
-    pub chat_restrictions: ::std::option::Option<ChatRestrictions>,
+    pub chat_restrictions: ::std::option::Option<::std::boxed::Box<ChatRestrictions>>,
     /// Joining details for third-party video systems. Read-only.
     #[json("cloudVideoInteropInfo")]
-    pub cloud_video_interop_info: ::std::option::Option<CloudVideoInteropInfo>,
+    pub cloud_video_interop_info: ::std::option::Option<
+        ::std::boxed::Box<CloudVideoInteropInfo>,
+    >,
     /// When the meeting expires.
     #[json("expiryDateTime")]
     pub expiry_date_time: ::std::option::Option<crate::types::DateTimeOffset>,
@@ -1779,16 +1795,20 @@ pub struct OnlineMeetingBase {
     pub is_entry_exit_announced: ::std::option::Option<bool>,
     /// Joining details as text or HTML. Read-only.
     #[json("joinInformation")]
-    pub join_information: ::std::option::Option<ItemBody>,
+    pub join_information: ::std::option::Option<::std::boxed::Box<ItemBody>>,
     /// Meeting ID and passcode settings.
     #[json("joinMeetingIdSettings")]
-    pub join_meeting_id_settings: ::std::option::Option<JoinMeetingIdSettings>,
+    pub join_meeting_id_settings: ::std::option::Option<
+        ::std::boxed::Box<JoinMeetingIdSettings>,
+    >,
     /// The URL people open to join. Read-only.
     #[json("joinWebUrl")]
     pub join_web_url: ::std::option::Option<::std::string::String>,
     /// Who skips the lobby.
     #[json("lobbyBypassSettings")]
-    pub lobby_bypass_settings: ::std::option::Option<LobbyBypassSettings>,
+    pub lobby_bypass_settings: ::std::option::Option<
+        ::std::boxed::Box<LobbyBypassSettings>,
+    >,
     /// Web page where the organizer changes meeting options. Read-only.
     #[json("meetingOptionsWebUrl")]
     pub meeting_options_web_url: ::std::option::Option<::std::string::String>,
@@ -1804,7 +1824,7 @@ pub struct OnlineMeetingBase {
     /// The meeting's sensitivity label.
     #[json("sensitivityLabelAssignment")]
     pub sensitivity_label_assignment: ::std::option::Option<
-        OnlineMeetingSensitivityLabelAssignment,
+        ::std::boxed::Box<OnlineMeetingSensitivityLabelAssignment>,
     >,
     /// How much chat history new participants see.
     #[json("shareMeetingChatHistoryDefault")]
@@ -1819,7 +1839,9 @@ pub struct OnlineMeetingBase {
     pub video_teleconference_id: ::std::option::Option<::std::string::String>,
     /// Watermarking of shared content and video.
     #[json("watermarkProtection")]
-    pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
+    pub watermark_protection: ::std::option::Option<
+        ::std::boxed::Box<WatermarkProtectionValues>,
+    >,
     /// Attendance reports, one per occurrence. Read-only.
     #[json("attendanceReports")]
     pub attendance_reports: ::std::option::Option<
