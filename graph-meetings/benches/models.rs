@@ -123,32 +123,57 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// One read of `text` by `which`, dropped.
+fn read_once(which: &str, text: &str) {
+    match which {
+        "generated" => drop(std::hint::black_box(
+            serde_json::from_str::<OnlineMeeting>(text).unwrap(),
+        )),
+        "value" => drop(std::hint::black_box(
+            serde_json::from_str::<serde_json::Value>(text).unwrap(),
+        )),
+        "plain" => drop(std::hint::black_box(
+            serde_json::from_str::<Plain>(text).unwrap(),
+        )),
+        other => panic!("unknown reader {other}"),
+    }
+}
+
 /// `GRAPH_READ_LOOP=<generated|value|plain>:<n>` reads the response `n` times in a plain loop
 /// and prints the time per read, instead of running criterion: for callgrind
 /// (`valgrind --tool=callgrind target/release/deps/models-*`), whose instruction counts do not
 /// move with the machine's load.
+///
+/// `GRAPH_READ_LOOP=rounds:<n>` runs 30 rounds of `n` reads by each reader in turn and prints
+/// each reader's best and median round: on a machine shared with other work, readers measured
+/// side by side, round by round, are compared fairly where criterion's one-after-the-other
+/// runs are not.
 fn read_loop(spec: &str) {
     let (which, n) = spec.split_once(':').expect("GRAPH_READ_LOOP=<which>:<n>");
     let n: u32 = n.parse().expect("a count");
     let fixture: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
     let body = fixture["body"].to_string();
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        let text = std::hint::black_box(body.as_str());
-        match which {
-            "generated" => drop(std::hint::black_box(
-                serde_json::from_str::<OnlineMeeting>(text).unwrap(),
-            )),
-            "value" => drop(std::hint::black_box(
-                serde_json::from_str::<serde_json::Value>(text).unwrap(),
-            )),
-            "plain" => drop(std::hint::black_box(
-                serde_json::from_str::<Plain>(text).unwrap(),
-            )),
-            other => panic!("unknown reader {other}"),
+    let time = |which: &str| {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            read_once(which, std::hint::black_box(body.as_str()));
+        }
+        start.elapsed() / n
+    };
+    if which != "rounds" {
+        return println!("{which}: {:?} per read", time(which));
+    }
+    let readers = ["generated", "value", "plain"];
+    let mut rounds: Vec<Vec<std::time::Duration>> = vec![Vec::new(); readers.len()];
+    for _ in 0..30 {
+        for (i, which) in readers.iter().enumerate() {
+            rounds[i].push(time(which));
         }
     }
-    println!("{which}: {:?} per read", start.elapsed() / n);
+    for (which, times) in readers.iter().zip(&mut rounds) {
+        times.sort();
+        println!("{which}: best {:?}, median {:?} per read", times[0], times[times.len() / 2]);
+    }
 }
 
 criterion_group!(models, benches);
