@@ -172,7 +172,11 @@ fn read_loop(spec: &str) {
     }
     for (which, times) in readers.iter().zip(&mut rounds) {
         times.sort();
-        println!("{which}: best {:?}, median {:?} per read", times[0], times[times.len() / 2]);
+        println!(
+            "{which}: best {:?}, median {:?} per read",
+            times[0],
+            times[times.len() / 2]
+        );
     }
 }
 
