@@ -11,7 +11,8 @@
 //! - [`output`]: what a success answers with: JSON, a page, a count, content, nothing.
 //! - [`operations`]: each operation built whole: route, builder, body, responses, outcome,
 //!   options.
-//! - [`passes`]: IR -> IR passes (boxing recursive fields, `Default`), with no OpenAPI.
+//! - [`passes`]: IR -> IR passes (boxing the fields that hold a model, `Default`), with no
+//!   OpenAPI.
 
 mod index;
 mod inherit;

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 
-/// Boxes every field that holds a model (a struct or a union) by value, not through a `Vec`.
+/// Boxes every field that holds a model (a struct or a union) by value, not through a `Vec`
+/// (nor through a nullable wrapper, which only list items have today).
 /// Read models stay small that way: a move or a page of them copies pointers, not the nested
 /// objects, most of which a response leaves out (`OnlineMeeting` is 664 bytes boxed, 2,160
 /// not, and reads about 15% faster). PATCH fields (`Update<T>`) are written one at a time and
@@ -50,8 +51,9 @@ pub fn box_model_fields(types: &mut [TypeDef]) {
     for def in types.iter_mut() {
         if let TypeKind::Struct(s) = &mut def.kind {
             for f in &mut s.fields {
+                let holds_model = matches!(&f.ty, TypeRef::Named(t) if models.contains(t));
                 if let Some(target) = direct_named(&f.ty) {
-                    f.boxed = (models.contains(target) && !f.update) || reaches(target, &def.name);
+                    f.boxed = (holds_model && !f.update) || reaches(target, &def.name);
                 }
             }
         }
@@ -180,7 +182,11 @@ mod tests {
         box_model_fields(&mut types);
         let boxed =
             |i: usize| -> Vec<bool> { fields(&types[i]).fields.iter().map(|f| f.boxed).collect() };
-        assert_eq!(boxed(0), [true, true, false, true], "enums are not boxed");
+        assert_eq!(
+            boxed(0),
+            [true, true, false, false],
+            "enums and Option<C> are not boxed"
+        );
         assert_eq!(boxed(1), [true]);
         assert_eq!(boxed(2), [false], "a Vec already has a size");
         assert_eq!(

@@ -59,6 +59,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 impl ::std::convert::From<#t> for #name {
                     fn from(__value: #t) -> Self { Self::#v(__value) }
                 }
+                impl ::std::convert::From<#t> for ::std::option::Option<::std::boxed::Box<#name>> {
+                    fn from(__value: #t) -> Self {
+                        ::std::option::Option::Some(::std::boxed::Box::new(#name::#v(__value)))
+                    }
+                }
             }
         });
     let write = derived.iter().map(|(v, _, tag)| {

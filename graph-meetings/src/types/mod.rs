@@ -328,11 +328,13 @@ pub trait Union: Sized {
 }
 
 /// Reads `value` again as another type: a base-typed value whose `@odata.type` came late.
+/// Through JSON text, not `serde_json::Value`, whose objects sort their keys (without
+/// serde_json's `preserve_order`): the unknown properties keep their order.
 #[doc(hidden)]
 pub fn rebuild<T: Serialize, U: serde::de::DeserializeOwned>(
     value: &T,
 ) -> Result<U, serde_json::Error> {
-    serde_json::to_value(value).and_then(serde_json::from_value)
+    serde_json::to_vec(value).and_then(|text| serde_json::from_slice(&text))
 }
 
 /// A map whose first key was already read.

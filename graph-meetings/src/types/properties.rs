@@ -8,10 +8,13 @@ use serde_json::Value;
 
 /// The properties of a JSON object that its model does not declare (`@odata.context`,
 /// properties newer than this crate), kept in the order they came so that writing the value
-/// back gives them back as they were.
+/// back gives them back as they were. (A value that is itself an object is a
+/// [`serde_json::Value`], whose keys are in serde_json's order: sorted, unless its
+/// `preserve_order` feature is on.)
 ///
-/// A small map: a list of names and values, each name once (when a name comes twice, the last
-/// value wins, as in `serde_json`). It costs nothing while empty, which it nearly always is.
+/// A small map: a list of names and values, each name once. When a name comes twice, the last
+/// value wins, in the first one's place, as [`AdditionalProperties::insert`] does and as in
+/// serde_json. It costs nothing while empty, which it nearly always is.
 ///
 /// ```
 /// use graph_meetings::OnlineMeeting;
@@ -93,47 +96,95 @@ impl AdditionalProperties {
         self.0.iter().map(|(_, v)| v)
     }
 
-    /// Adds a property read from JSON, without looking for an earlier one of the same name:
-    /// [`AdditionalProperties::finish_read`] settles repeats once the object is read, so that
-    /// an object with many unknown properties is read in linear time. Used by generated code.
+    /// Keeps only the properties `keep` says yes to, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+        self.0.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// Takes every property out.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The names and values, in order, the values to change.
+    pub fn iter_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = (&String, &mut Value)> + ExactSizeIterator {
+        self.0.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// The values, in order, to change.
+    pub fn values_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Adds a property read from JSON without looking for an earlier one of the same name, so
+    /// that an object with many unknown properties is read in linear time. The map may then
+    /// hold a name twice, and is not settled until [`AdditionalProperties::finish_read`] runs:
+    /// readers call it once the object is read. Used by generated code.
     #[doc(hidden)]
     pub fn push_read(&mut self, key: String, value: Value) {
         self.0.push((key, value));
     }
 
-    /// Keeps the last value of each repeated name, in that value's place. Used by generated
-    /// code once an object is read.
+    /// Settles names that came more than once: the last value, in the first one's place. Used
+    /// by generated code once an object is read.
     #[doc(hidden)]
     pub fn finish_read(&mut self) {
         let n = self.0.len();
         if n < 2 {
             return;
         }
-        // A name is kept where no later entry has it.
-        let keep: Vec<bool> = if n <= 16 {
+        // For each entry, the index of the first entry with its name.
+        let first: Vec<usize> = if n <= 16 {
             (0..n)
-                .map(|i| !self.0[i + 1..].iter().any(|(k, _)| *k == self.0[i].0))
+                .map(|i| (0..i).find(|&j| self.0[j].0 == self.0[i].0).unwrap_or(i))
                 .collect()
         } else {
-            let mut seen = std::collections::HashSet::with_capacity(n);
-            let mut keep: Vec<bool> = self.0.iter().rev().map(|(k, _)| seen.insert(k)).collect();
-            keep.reverse();
-            keep
+            let mut seen = std::collections::HashMap::with_capacity(n);
+            (0..n)
+                .map(|i| *seen.entry(self.0[i].0.as_str()).or_insert(i))
+                .collect()
         };
-        if keep.iter().all(|&k| k) {
+        if first.iter().enumerate().all(|(i, &f)| f == i) {
             return;
         }
-        let mut keep = keep.into_iter();
-        self.0.retain(|_| keep.next().unwrap_or(true));
+        for (i, &f) in first.iter().enumerate() {
+            if f != i {
+                self.0[f].1 = std::mem::take(&mut self.0[i].1);
+            }
+        }
+        let mut index = 0;
+        self.0.retain(|_| {
+            index += 1;
+            first[index - 1] == index - 1
+        });
     }
 }
 
-/// Missing names index to `null`, as in [`serde_json::Value`].
-impl std::ops::Index<&str> for AdditionalProperties {
+/// Missing names index to `null`, as in [`serde_json::Value`] (a `serde_json::Map` panics).
+impl<Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for AdditionalProperties {
     type Output = Value;
-    fn index(&self, key: &str) -> &Value {
+    fn index(&self, key: &Q) -> &Value {
         static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
+        self.get(key.as_ref()).unwrap_or(&NULL)
+    }
+}
+
+/// A missing name is added, as `null`, as in [`serde_json::Value`].
+impl<Q: AsRef<str> + ?Sized> std::ops::IndexMut<&Q> for AdditionalProperties {
+    fn index_mut(&mut self, key: &Q) -> &mut Value {
+        let key = key.as_ref();
+        let at = match self.0.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                self.0.push((key.to_owned(), Value::Null));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
     }
 }
 
@@ -164,6 +215,14 @@ impl fmt::Debug for AdditionalProperties {
 }
 
 /// An iterator over the names and values, in order.
+///
+/// ```
+/// let meeting: graph_meetings::OnlineMeeting =
+///     serde_json::from_str(r#"{"b":1,"id":"m1","a":2}"#)?;
+/// let names: Vec<&str> = meeting.additional_properties.iter().map(|(k, _)| k.as_str()).collect();
+/// assert_eq!(names, ["b", "a"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PropertiesIter<'a>(std::slice::Iter<'a, (String, Value)>);
 
@@ -184,6 +243,8 @@ impl DoubleEndedIterator for PropertiesIter<'_> {
 }
 
 impl ExactSizeIterator for PropertiesIter<'_> {}
+
+impl std::iter::FusedIterator for PropertiesIter<'_> {}
 
 impl<'a> IntoIterator for &'a AdditionalProperties {
     type Item = (&'a String, &'a Value);
@@ -226,6 +287,13 @@ impl From<serde_json::Map<String, Value>> for AdditionalProperties {
 impl From<AdditionalProperties> for serde_json::Map<String, Value> {
     fn from(map: AdditionalProperties) -> Self {
         map.0.into_iter().collect()
+    }
+}
+
+/// A JSON object.
+impl From<AdditionalProperties> for Value {
+    fn from(map: AdditionalProperties) -> Self {
+        Value::Object(map.into())
     }
 }
 
@@ -274,13 +342,16 @@ mod tests {
         let map = read(r#"{"b":1,"a":2,"b":3,"c":4}"#);
         assert_eq!(
             serde_json::to_string(&map).unwrap(),
-            r#"{"a":2,"b":3,"c":4}"#
+            r#"{"b":3,"a":2,"c":4}"#
         );
         let many: String = (0..40).map(|i| format!(r#""k{}":{i},"#, i % 20)).collect();
         let map = read(&format!("{{{}\"end\":0}}", many));
         assert_eq!(map.len(), 21);
         assert_eq!(map["k3"], 23);
-        assert_eq!(map.keys().next().map(String::as_str), Some("k0"));
+        let names: Vec<&String> = map.keys().collect();
+        assert_eq!(names[..2], ["k0", "k1"]);
+        assert_eq!(names[20], "end");
+        assert!(serde_json::from_str::<AdditionalProperties>("null").is_err());
     }
 
     #[test]
@@ -310,5 +381,12 @@ mod tests {
         assert!(!map.contains_key("x"));
         let back: serde_json::Map<String, Value> = map.clone().into();
         assert_eq!(AdditionalProperties::from(back), map);
+        map["z"] = json!([1]);
+        map[&String::from("y")] = json!(5);
+        map.retain(|k, _| k != "z");
+        assert_eq!(Value::from(map.clone()), json!({"y": 5}));
+        map.values_mut().for_each(|v| *v = json!(0));
+        map.clear();
+        assert!(map.is_empty());
     }
 }
