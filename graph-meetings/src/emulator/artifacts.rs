@@ -14,7 +14,7 @@ use super::ctx::{count_text, entity, item_text, window, Ctx, Page};
 use super::query::offset;
 use super::respond::{bad_request, error, not_found};
 use super::route::{GetAll, Kind, MeetingKey};
-use super::store::{lock, Content, Records};
+use super::store::{lock, Content, Meeting, Records};
 
 fn no_filter(ctx: &Ctx) -> Result<(), Box<Response>> {
     match &ctx.query.filter {
@@ -50,6 +50,20 @@ fn value_page(ctx: &Ctx, values: &[Arc<Value>], from: usize, context: String) ->
 }
 
 pub(super) fn reports(ctx: &Ctx, key: &MeetingKey, count_only: bool) -> Response {
+    collection(ctx, key, count_only, "attendanceReports", |m| {
+        m.reports.iter().map(|r| r.value.clone()).collect()
+    })
+}
+
+/// A collection of one meeting's, or its `$count`: `pick` takes its values from the meeting,
+/// `segment` names it in the page's `@odata.context`.
+fn collection(
+    ctx: &Ctx,
+    key: &MeetingKey,
+    count_only: bool,
+    segment: &str,
+    pick: impl FnOnce(&Meeting) -> Vec<Arc<Value>>,
+) -> Response {
     let from = match paging(ctx) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -57,20 +71,14 @@ pub(super) fn reports(ctx: &Ctx, key: &MeetingKey, count_only: bool) -> Response
     let (id, values) = {
         let store = lock(&ctx.shared.store);
         match ctx.meeting(&store, key) {
-            Ok((id, m)) => (
-                id.to_string(),
-                m.reports
-                    .iter()
-                    .map(|r| r.value.clone())
-                    .collect::<Vec<_>>(),
-            ),
+            Ok((id, m)) => (id.to_string(), pick(m)),
             Err(r) => return *r,
         }
     };
     if count_only {
         return count_text(values.len());
     }
-    let context = ctx.context(&format!("{}/attendanceReports", meeting_path(&id)));
+    let context = ctx.context(&format!("{}/{segment}", meeting_path(&id)));
     value_page(ctx, &values, from, context)
 }
 
@@ -176,28 +184,9 @@ pub(super) fn record(ctx: &Ctx, key: &MeetingKey, report: &str, record: &str) ->
 }
 
 pub(super) fn items(ctx: &Ctx, key: &MeetingKey, kind: Kind, count_only: bool) -> Response {
-    let from = match paging(ctx) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let (id, values) = {
-        let store = lock(&ctx.shared.store);
-        match ctx.meeting(&store, key) {
-            Ok((id, m)) => (
-                id.to_string(),
-                m.artifacts(kind)
-                    .iter()
-                    .map(|a| a.value.clone())
-                    .collect::<Vec<_>>(),
-            ),
-            Err(r) => return *r,
-        }
-    };
-    if count_only {
-        return count_text(values.len());
-    }
-    let context = ctx.context(&format!("{}/{}", meeting_path(&id), kind.segment()));
-    value_page(ctx, &values, from, context)
+    collection(ctx, key, count_only, kind.segment(), |m| {
+        m.artifacts(kind).iter().map(|a| a.value.clone()).collect()
+    })
 }
 
 pub(super) fn item(ctx: &Ctx, key: &MeetingKey, kind: Kind, item: &str) -> Response {

@@ -58,6 +58,19 @@ fn entity_context(ctx: &Ctx) -> String {
     ctx.context("onlineMeetings/$entity")
 }
 
+/// A new meeting as Graph answers with it: its id, and its JSON with what Graph fills in.
+fn created(ctx: &Ctx, meeting: OnlineMeeting) -> (String, Arc<Value>) {
+    let value = complete(
+        meeting,
+        &ctx.tenant,
+        &ctx.user,
+        &language(ctx),
+        &entity_context(ctx),
+    );
+    let id = value["id"].as_str().unwrap_or_default().to_string();
+    (id, Arc::new(value))
+}
+
 pub(super) async fn create(ctx: &Ctx<'_>, body: Body) -> Response {
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
@@ -67,15 +80,7 @@ pub(super) async fn create(ctx: &Ctx<'_>, body: Body) -> Response {
         Ok(m) => m,
         Err(r) => return *r,
     };
-    let value = complete(
-        meeting,
-        &ctx.tenant,
-        &ctx.user,
-        &language(ctx),
-        &entity_context(ctx),
-    );
-    let id = value["id"].as_str().unwrap_or_default().to_string();
-    let value = Arc::new(value);
+    let (id, value) = created(ctx, meeting);
     let stored = Meeting::new(value.clone(), &ctx.tenant, &ctx.user);
     lock(&ctx.shared.store).insert(id, stored);
     json_response(StatusCode::CREATED, &value)
@@ -121,15 +126,7 @@ pub(super) async fn create_or_get(ctx: &Ctx<'_>, body: Body) -> Response {
         additional_properties: request.additional_properties,
         ..Default::default()
     };
-    let value = complete(
-        meeting,
-        &ctx.tenant,
-        &ctx.user,
-        &language(ctx),
-        &entity_context(ctx),
-    );
-    let id = value["id"].as_str().unwrap_or_default().to_string();
-    let value = Arc::new(value);
+    let (id, value) = created(ctx, meeting);
     store.keys.insert(key, id.clone());
     store.insert(id, Meeting::new(value.clone(), &ctx.tenant, &ctx.user));
     json_response(StatusCode::CREATED, &value)
