@@ -5,6 +5,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
 use futures_util::TryStreamExt as _;
+use graph_meetings::request::{Content, Request};
 use graph_meetings::{Client, Cloud, Error, PageLimits, RetryPolicy, StaticToken};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -194,6 +195,16 @@ fn links_with_dot_segments_are_refused() {
 /// A server that answers a download of `data` twice: the first time it sends `cut` bytes and
 /// drops the connection; the second it answers the `Range` it is asked for. Returns its root
 /// and the request heads it saw.
+/// The request for recording `r1`'s content.
+fn recording_content(client: &Client) -> Request<'_, Content> {
+    client
+        .me()
+        .online_meeting("m1")
+        .recording("r1")
+        .content()
+        .get()
+}
+
 async fn breaking_server(
     data: Vec<u8>,
     cut: usize,
@@ -279,12 +290,7 @@ async fn a_dropped_download_resumes_with_range_and_the_bytes_are_whole() {
         .collect();
     let (root, server) = breaking_server(data.clone(), 1_234_567, true).await;
     let client = client(root);
-    let content = client
-        .me()
-        .online_meeting("m1")
-        .recording("r1")
-        .content()
-        .get();
+    let content = recording_content(&client);
     let download = content.download().await.unwrap();
     assert_eq!(download.content_length(), Some(3_000_000));
     assert_eq!(download.content_type(), Some("video/mp4"));
@@ -308,12 +314,7 @@ async fn a_dropped_download_without_ranges_is_an_error_not_corrupt_bytes() {
     let data = vec![7u8; 100_000];
     let (root, _server) = breaking_server(data, 40_000, false).await;
     let client = client(root);
-    let content = client
-        .me()
-        .online_meeting("m1")
-        .recording("r1")
-        .content()
-        .get();
+    let content = recording_content(&client);
     let mut download = content.download().await.unwrap();
     let mut got = 0;
     let err = loop {
@@ -337,12 +338,7 @@ async fn a_resumption_from_content_that_changed_is_an_error_not_a_splice() {
     let data = vec![3u8; 100_000];
     let (root, _server) = breaking_server_changing(data, 40_000, true, 5_000).await;
     let client = client(root);
-    let content = client
-        .me()
-        .online_meeting("m1")
-        .recording("r1")
-        .content()
-        .get();
+    let content = recording_content(&client);
     let download = content.download().await.unwrap();
     let mut out = Vec::new();
     let err = download.write_to(&mut out).await.unwrap_err();
@@ -360,13 +356,7 @@ async fn a_resumption_from_content_that_changed_is_an_error_not_a_splice() {
 #[tokio::test]
 async fn a_download_with_its_own_range_header_is_refused() {
     let client = client("http://127.0.0.1:9".into());
-    let content = client
-        .me()
-        .online_meeting("m1")
-        .recording("r1")
-        .content()
-        .get()
-        .header("range", "bytes=10-");
+    let content = recording_content(&client).header("range", "bytes=10-");
     let err = content.download().await.unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
 }
